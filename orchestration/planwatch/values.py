@@ -49,8 +49,6 @@ _CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
 _RANGE_SEP = r"\s*(?:~|～|-|—|–|－|至|到)\s*"
 _PERIOD = r"“?[十]?[一二三四五六七八九十]五”?(?:期间|时期)?(?:年)?均值|年均"
 _UNIT_IN_NAME = re.compile(r"[((]([^()()]{1,12})[))]\s*$")
-# Words that sit in brackets at the end of an indicator name but are not units.
-_NOT_UNITS = ("累计", "新增", "含", "年", "次/", "提名")
 
 
 @dataclass(frozen=True)
@@ -151,8 +149,8 @@ def parse_value(text: str | None) -> ParsedValue:
     if unit is not None and re.fullmatch(rf"[((]?(?:{_PERIOD})[))]?", unit):
         # "≥57.5(“十四五”均值)": the bracket says over which period, it is no unit.
         trailing_period, unit = unit, None
-    if unit is not None and not _looks_like_unit(unit):
-        return ParsedValue("unparsed", note=f"{unit!r} after the number is not a unit")
+    if unit is not None and parse_unit(unit) is None:
+        return ParsedValue("unparsed", note=f"{unit!r} after the number is not a known unit")
 
     qualifiers = [q for q in (g["label"], _period_word(g["period"] or trailing_period), g["qualifier"]) if q]
     if upper is not None:
@@ -203,18 +201,60 @@ def _clean_unit(unit: str | None) -> str | None:
     return unit or None
 
 
-def _looks_like_unit(unit: str) -> bool:
-    return len(unit) <= 12 and not any(word in unit for word in ("的", "和", "及", "、", ",", ","))
+# Units seen in plans and statistics, as tokens a unit is built from ("件/万人" = 件 / 万 + 人). A word outside
+# this list after a number ("12021获批") or in brackets after a name ("(工业)", "(累计)") is not taken as a unit.
+UNIT_TOKENS = sorted({
+    "%", "‰", "℃", "个百分点", "百分点", "个", "项", "家", "件", "张", "名", "人", "人次", "批次", "批", "台", "套", "座",
+    "天", "日", "次", "分", "元", "吨", "千克", "公斤", "克", "平方米", "立方米", "米", "千米", "公里", "亩", "公顷",
+    "小时", "年", "月", "户", "所", "条", "处", "本", "场", "种", "款", "位", "辆", "艘", "只", "头", "株", "篇", "部",
+    "份", "床", "微克", "毫克", "升", "标准煤", "蒸吨", "GDP", "千瓦时", "千瓦", "µg", "mg", "m3", "m2", "km", "kg",
+    "t", "m", "L", "h", "d", "kWh", "kW",
+}, key=len, reverse=True)
+_UNIT_PREFIXES = ("万", "亿", "千", "百", "十")
+_UNIT_PIECE = re.compile(
+    rf"(?:(?:{'|'.join(_UNIT_PREFIXES)})?(?:{'|'.join(re.escape(t) for t in UNIT_TOKENS)}))+"
+)
+
+
+@dataclass(frozen=True)
+class ParsedUnit:
+    unit: str
+    multiplier: int = 1
+    note: str | None = None
+
+
+def parse_unit(text: str | None) -> ParsedUnit | None:
+    """A unit as printed → base unit and multiplier: "万件" → (件, 10000), "件/万人" → (件/万人, 1), "%" → (%, 1).
+
+    None when the text is not built from known unit tokens: it is then no unit (and a caller flags it).
+    """
+    if text is None:
+        return None
+    unit = normalise(text)
+    # "个(共76个站位)": a bracket holding a number annotates the unit; it is kept as a note.
+    annotation = re.search(r"[((]([^()()]*\d[^()()]*)[))]$", unit)
+    note = None
+    if annotation and annotation.start() > 0:
+        unit, note = unit[: annotation.start()], annotation.group(1)
+    if not unit:
+        return None
+    pieces = [p for p in re.split(r"[/()()每]", unit) if p]
+    if not pieces or not all(_UNIT_PIECE.fullmatch(p) for p in pieces):
+        return None
+    # Only a leading 万/亿 scales the value ("万件"); one after a slash is part of the unit ("件/万人").
+    if unit[0] in _MULTIPLIERS and len(unit) > 1 and "/" not in unit[:2]:
+        return ParsedUnit(unit[1:], _MULTIPLIERS[unit[0]], note)
+    return ParsedUnit(unit, 1, note)
 
 
 def unit_from_name(indicator: str | None) -> str | None:
-    """The unit printed in brackets at the end of an indicator name: 规上工业新产品产值率(%) → %."""
+    """The unit printed in brackets at the end of an indicator name: 规上工业新产品产值率(%) → %.
+
+    "(累计)", "(新增)", "(工业)" are not units and give None.
+    """
     if not indicator:
         return None
     match = _UNIT_IN_NAME.search(indicator.strip())
-    if match is None:
+    if match is None or parse_unit(match.group(1)) is None:
         return None
-    inside = match.group(1).strip()
-    if any(word in inside for word in _NOT_UNITS) or not _looks_like_unit(inside):
-        return None
-    return unicodedata.normalize("NFKC", inside).replace("μ", "µ")
+    return normalise(match.group(1))

@@ -1,0 +1,5 @@
+{#- Use the configured schema name as is (staging, intermediate, marts), not <target>_<schema>:
+    analysts and BI tools address marts.fct_indicator_value. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {{ custom_schema_name if custom_schema_name is not none else target.schema }}
+{%- endmacro %}

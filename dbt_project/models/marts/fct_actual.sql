@@ -1,0 +1,30 @@
+-- Actual figures published after (or outside) the plans, one row per published figure, with scope, period
+-- and status kept: a 市区 figure is never the whole region's.
+select
+    actuals._source_file || '#' || actuals._source_row as actual_id,
+    actuals.region_code,
+    regions.region_name,
+    actuals.region_name as region_name_as_published,
+    actuals.indicator,
+    actuals.year,
+    actuals.raw_value,
+    actuals.comparator,
+    actuals.value,
+    actuals.unit,
+    actuals.unit_as_published,
+    actuals.unit_recognised,
+    actuals.unit_note,
+    actuals.scope,
+    actuals.scope = '全域' as is_whole_region,
+    actuals.period,
+    actuals.status,
+    actuals.measure,
+    actuals.source_title,
+    actuals.source_url,
+    actuals.published_date,
+    actuals.source_fragment,
+    actuals.note,
+    actuals._source_file as source_file,
+    actuals._source_row as source_row
+from {{ ref('stg_actuals') }} as actuals
+left join {{ ref('dim_region') }} as regions using (region_code)

@@ -1,0 +1,51 @@
+-- The analysts' contract: one row per value published in a plan table, 专栏 box or prose target, with the
+-- text as printed (raw_value) beside its parse.
+with plan_values as (
+    select * from {{ ref('int_plan_values') }}
+),
+
+documents as (
+    select * from {{ ref('stg_plan_documents') }}
+)
+
+select
+    plan_values.indicator_value_id,
+    documents.region_code,
+    documents.region_name,
+    plan_values.plan_period,
+    documents.region_code || '_' || plan_values.period_target_year as plan_id,
+    plan_values.document_id as document,
+    documents.source_document,
+    plan_values.table_id,
+    plan_values.table_kind,
+    plan_values.row_no,
+    plan_values.seq,
+    plan_values.category,
+    plan_values.subcategory,
+    plan_values.indicator,
+    plan_values.unit,
+    plan_values.unit_as_published,
+    plan_values.unit_source,
+    plan_values.unit_recognised,
+    plan_values.unit_conflict,
+    plan_values.year,
+    plan_values.value_kind,
+    plan_values.value_column,
+    plan_values.raw_value,
+    plan_values.comparator,
+    plan_values.number,
+    plan_values.multiplier,
+    plan_values.value,
+    plan_values.value_upper,
+    plan_values.qualifier,
+    plan_values.comparator = 'unparsed' as is_unparsed,
+    plan_values.parse_note,
+    plan_values.reported_status,
+    plan_values.attribute,
+    plan_values.period_base_year,
+    plan_values.period_target_year,
+    plan_values.source_line,
+    plan_values._source_file as source_file,
+    plan_values._source_row as source_row
+from plan_values
+inner join documents using (document_id)

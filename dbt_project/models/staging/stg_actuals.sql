@@ -1,0 +1,43 @@
+-- Actual figures as published, with the value parsed by the same parser as the plan tables.
+with actuals as (
+    select * from {{ source('raw', 'actuals') }}
+),
+
+parsed as (
+    select raw_value, pw_parse_value(raw_value) as parsed
+    from (select distinct raw_value from actuals)
+),
+
+units as (
+    select unit, pw_parse_unit(unit) as parsed_unit
+    from (select distinct unit from actuals)
+)
+
+select
+    actuals.region_code,
+    actuals.region_name,
+    actuals.indicator,
+    actuals.year,
+    actuals.raw_value,
+    parsed.parsed.comparator as comparator,
+    {{ scale('parsed.parsed.value', 'units.parsed_unit.multiplier') }} as value,
+    actuals.unit as unit_as_published,
+    coalesce(units.parsed_unit.unit, actuals.unit) as unit,
+    actuals.unit is null or units.parsed_unit is not null as unit_recognised,
+    units.parsed_unit.note as unit_note,
+    coalesce(actuals.scope, '全域') as scope,
+    coalesce(actuals.period, 'year') as period,
+    coalesce(actuals.status, 'normal') as status,
+    actuals.measure,
+    actuals.source_title,
+    actuals.source_url,
+    try_cast(actuals.published_date as date) as published_date,
+    actuals.source_fragment,
+    actuals.note,
+    actuals._source_file,
+    actuals._source_row,
+    actuals._content_hash,
+    actuals._loaded_at
+from actuals
+left join parsed using (raw_value)
+left join units on units.unit is not distinct from actuals.unit
