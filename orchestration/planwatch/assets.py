@@ -1,0 +1,97 @@
+"""Ingest assets (raw/ → the warehouse's raw schema) and the dbt models, in two steps so that the GX checks on
+the staged data can stop the marts from being built."""
+
+import shutil
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
+
+from planwatch import settings
+from planwatch.ingest import IngestReport, ingest_actuals, ingest_plans
+from planwatch.project import dbt_project
+
+
+_ACCEPTED = "Passes when every file under raw/ met its contract; a rejected file is named with its row and column."
+
+
+def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], context: dg.AssetExecutionContext):
+    """One materialization per raw table, and the check that says whether any file was rejected."""
+    for error in report.rejected:
+        context.log.error(f"rejected {error}")
+    rejected = [str(e) for e in report.rejected]
+    for table in tables:
+        rows = conn.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]
+        yield dg.MaterializeResult(asset_key=["raw", table], metadata={
+            "dagster/row_count": rows,
+            "loaded_files": dg.MetadataValue.json(report.loaded),
+            "unchanged_files": len(report.unchanged),
+            "removed_files": dg.MetadataValue.json(report.removed),
+            "rejected_files": dg.MetadataValue.json(rejected),
+        })
+    yield dg.AssetCheckResult(
+        check_name="raw_files_accepted",
+        asset_key=["raw", tables[0]],
+        passed=not rejected,
+        # A rejected file keeps its earlier rows and is set aside; the rest of the refresh goes on.
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"rejected": dg.MetadataValue.json(rejected), "quarantine": str(settings.quarantine_dir())},
+    )
+
+
+_PLAN_DESCRIPTIONS = {
+    "plan_documents": "One row per plan document (raw/plans/<document>/manifest.json).",
+    "plan_tables": "One row per indicator table, 专栏 box or prose target set of a manifest.",
+    "plan_columns": "The role of every column of every plan table.",
+    "plan_cells": "Every cell of every plan table CSV, verbatim as published.",
+}
+
+
+@dg.multi_asset(
+    name="raw_plans",
+    specs=[dg.AssetSpec(["raw", table], group_name="ingest", kinds={"duckdb", "csv"}, description=text)
+           for table, text in _PLAN_DESCRIPTIONS.items()],
+    check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "plan_documents"], description=_ACCEPTED)],
+)
+def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    """Load raw/plans into raw.plan_* with lineage; a document's files are accepted or rejected together."""
+    with duckdb.get_connection() as conn:
+        report = ingest_plans(conn, settings.raw_dir(), settings.quarantine_dir())
+        yield from _ingest_results(report, conn, tuple(_PLAN_DESCRIPTIONS), context)
+
+
+@dg.multi_asset(
+    name="raw_actuals",
+    specs=[dg.AssetSpec(["raw", "actuals"], group_name="ingest", kinds={"duckdb", "csv"},
+                        description="Actual figures under raw/actuals/*.csv, long format, with lineage.")],
+    check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "actuals"], description=_ACCEPTED)],
+)
+def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    """Load raw/actuals/*.csv into raw.actuals with lineage; each file is accepted or rejected on its own."""
+    with duckdb.get_connection() as conn:
+        report = ingest_actuals(conn, settings.raw_dir(), settings.quarantine_dir())
+        yield from _ingest_results(report, conn, ("actuals",), context)
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    invocation = dbt.cli(["build"], context=context)
+    yield from invocation.stream()
+    # dagster-dbt leaves one target/<run> folder per invocation; the run's results are in Dagster by now.
+    shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select="path:models/staging path:models/intermediate path:seeds",
+    name="dbt_staging",
+)
+def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Staging (renaming and parsing) and intermediate models, with their dbt tests."""
+    yield from _build(context, dbt)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, select="path:models/marts", name="dbt_marts")
+def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """The marts analysts read (schema marts), with their dbt tests."""
+    yield from _build(context, dbt)

@@ -1,0 +1,50 @@
+"""How refreshes start: a daily schedule (Asia/Shanghai) and a sensor that fires when a file under raw/ is
+added, changed or removed."""
+
+import hashlib
+import json
+
+import dagster as dg
+
+from planwatch import settings
+
+refresh_job = dg.define_asset_job(
+    "refresh",
+    selection=dg.AssetSelection.all(),
+    description="Full refresh: ingest raw/, build the dbt models, run every dbt test and GX suite.",
+)
+
+daily_refresh = dg.ScheduleDefinition(
+    name="daily_refresh",
+    job=refresh_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+
+def raw_fingerprint() -> tuple[str, dict[str, str]]:
+    """A digest of every file under raw/ (path + content hash): the sensor's cursor."""
+    root = settings.raw_dir()
+    files = {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+    return digest, files
+
+
+@dg.sensor(job=refresh_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Requests a refresh when a file under raw/ is added, changed or removed (cursor: content hash).")
+def raw_files_changed(context: dg.SensorEvaluationContext):
+    digest, files = raw_fingerprint()
+    previous = json.loads(context.cursor) if context.cursor else {"digest": None, "files": {}}
+    if digest == previous["digest"]:
+        return dg.SkipReason("no file under raw/ changed")
+    old = previous["files"]
+    changes = {
+        "added": sorted(set(files) - set(old)),
+        "removed": sorted(set(old) - set(files)),
+        "changed": sorted(p for p in set(files) & set(old) if files[p] != old[p]),
+    }
+    context.update_cursor(json.dumps({"digest": digest, "files": files}))
+    return dg.RunRequest(run_key=digest, tags={"planwatch/raw_digest": digest[:16]},
+                         )

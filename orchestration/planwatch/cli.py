@@ -1,0 +1,79 @@
+"""`planwatch refresh`: the full refresh, in-process (no daemon, no UI), ending with a summary."""
+
+import argparse
+import os
+import sys
+import time
+
+import duckdb
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="planwatch", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("refresh", help="ingest raw/, build the dbt models, run every check; print a summary")
+    args = parser.parse_args(argv)
+    if args.command == "refresh":
+        return refresh()
+    return 2
+
+
+def refresh() -> int:
+    started = time.monotonic()
+    print("planwatch: loading definitions (dbt manifest, GX suites) ...", flush=True)
+    import dagster as dg
+
+    from planwatch import settings
+    from planwatch.definitions import defs
+
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    print(f"planwatch: refreshing {settings.warehouse_path()} from {settings.raw_dir()} ...", flush=True)
+    result = defs.resolve_job_def("refresh").execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        # Step-level events at INFO; the DEBUG stream of every output and check is in the Dagster UI (make dev).
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
+    checks = result.get_asset_check_evaluations()
+    summary = _summary(settings.warehouse_path(), checks, result, time.monotonic() - started)
+    print(summary)
+    failed = [c for c in checks if not c.passed]
+    return 0 if result.success and not failed else 1
+
+
+def _summary(warehouse, checks, result, seconds: float) -> str:
+    lines = ["", "planwatch refresh summary", "=" * 25]
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        tables = conn.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE schema_name IN ('raw', 'marts') AND NOT starts_with(table_name, '_') ORDER BY 1, 2"
+        ).fetchall()
+        lines.append("tables (rows):")
+        for schema, name in tables:
+            count = conn.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0]
+            lines.append(f"  {schema}.{name:<28} {count:>6}")
+    rejected = [message for c in checks if c.check_name == "raw_files_accepted" and not c.passed
+                for message in c.metadata["rejected"].value]
+    passed = [c for c in checks if c.passed]
+    failed = [c for c in checks if not c.passed]
+    lines.append(f"checks: {len(passed)} passed, {len(failed)} failed "
+                 f"({sum('gx_' in c.check_name for c in checks)} Great Expectations suites, "
+                 f"{sum('gx_' not in c.check_name for c in checks)} dbt tests and file checks)")
+    for check in failed:
+        lines.append(f"  FAILED {check.asset_key.to_user_string()}:{check.check_name} "
+                     f"{(check.description or '')[:300]}")
+    for event in result.all_events:
+        if event.is_step_failure:
+            lines.append(f"  step failed: {event.step_key}: {event.event_specific_data.error.message.strip()[:300]}")
+        if event.is_step_skipped:
+            lines.append(f"  step skipped (blocked upstream): {event.step_key}")
+    if rejected:
+        lines.append("rejected input files (their earlier rows are kept; copies are in warehouse/quarantine):")
+        lines.extend(f"  {message}" for message in rejected)
+    lines.append(f"run: {'succeeded' if result.success else 'FAILED'} in {seconds:.1f}s (run id {result.run_id})")
+    lines.append(f"warehouse: {warehouse}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""The one Dagster code location: assets, checks, job, schedule, sensor and resources, configured here only."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from planwatch import settings
+from planwatch.assets import dbt_marts, dbt_staging, raw_actuals, raw_plans
+from planwatch.automation import daily_refresh, raw_files_changed, refresh_job
+from planwatch.checks import gx_checks
+from planwatch.project import dbt_project
+
+
+def build_definitions() -> dg.Definitions:
+    warehouse = settings.export_warehouse_env()
+    return dg.Definitions(
+        assets=[raw_plans, raw_actuals, dbt_staging, dbt_marts],
+        asset_checks=gx_checks,
+        jobs=[refresh_job],
+        schedules=[daily_refresh],
+        sensors=[raw_files_changed],
+        resources={
+            "duckdb": DuckDBResource(database=str(warehouse)),
+            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(settings.DBT_PROJECT_DIR)),
+        },
+        # DuckDB has one writer at a time, and a dbt step per process would re-parse the project.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()
