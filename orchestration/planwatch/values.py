@@ -42,7 +42,6 @@ _TRADITIONAL = str.maketrans({"於": "于", "過": "过", "萬": "万", "億": "
                               "內": "内", "達": "达", "穩": "稳", "爭": "争", "к": "k"})
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
@@ -86,18 +85,21 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", folded)
 
 
+_CN_NUMERAL = re.compile(
+    r"^(?:(?P<qian>[一二两三四五六七八九])千)?零?(?:(?P<bai>[一二两三四五六七八九])百)?零?"
+    r"(?:(?P<shi>[一二两三四五六七八九])?(?P<ten>十))?(?P<ge>[一二两三四五六七八九])?$"
+)
+
+
 def chinese_number(text: str) -> int | None:
-    """两 → 2, 十二 → 12, 三百五十 → 350; None if `text` is not a Chinese numeral."""
-    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+    """两 → 2, 十二 → 12, 三百五十 → 350, 一千零五 → 1005; None if `text` is not one Chinese numeral (十四五)."""
+    match = _CN_NUMERAL.match(text or "")
+    if not text or match is None or not any(match.groupdict().values()):
         return None
-    total, digit = 0, None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        else:
-            total += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-    return total + (digit or 0)
+    g = match.groupdict()
+    digit = lambda key: _CN_DIGITS[g[key]] if g[key] else 0  # noqa: E731
+    tens = (digit("shi") or 1) if g["ten"] else 0
+    return digit("qian") * 1000 + digit("bai") * 100 + tens * 10 + digit("ge")
 
 
 def _to_number(text: str) -> float | None:

@@ -1,0 +1,74 @@
+"""raw/ holds what the documents publish: every file meets its contract, and every indicator and value cell of
+every plan table is found in the published document at the line its row names."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT_ROOT, SEEDS_DIR, needs_seeds
+from planwatch.raw_files import read_actuals, read_plan_document
+
+PLAN_FOLDERS = sorted(p for p in (PROJECT_ROOT / "raw" / "plans").iterdir() if p.is_dir())
+# Rows per table as counted in the documents when they were transcribed (see each manifest's notes).
+EXPECTED_ROWS = {
+    ("dongtou_14th", "t1"): 52, ("dongtou_14th", "t2"): 30,
+    ("sanmen_14th", "t1"): 27,
+    ("linhai_14th", "t1"): 22, ("linhai_14th", "t2"): 27,
+    ("jiaxing_13th", "t1"): 23, ("jiaxing_13th", "prose_targets"): 40,
+    ("rizhao_14th", "box1"): 15, ("rizhao_14th", "box2"): 33, ("rizhao_14th", "box3"): 35,
+    ("rizhao_14th", "prose_actuals"): 61,
+}
+
+
+def test_the_five_documents_are_all_there():
+    assert {p.name for p in PLAN_FOLDERS} == {"dongtou_14th", "sanmen_14th", "linhai_14th", "jiaxing_13th",
+                                              "rizhao_14th"}
+
+
+@pytest.mark.parametrize("folder", PLAN_FOLDERS, ids=lambda p: p.name)
+def test_plan_folder_meets_the_contract(folder):
+    document = read_plan_document(folder)
+    manifest = document.manifest.rows[0]
+    for spec, table in zip(manifest["tables"], document.tables):
+        assert len(table.rows) == EXPECTED_ROWS[(folder.name, spec["table_id"])], spec["table_id"]
+
+
+def test_actuals_meet_the_contract():
+    loaded = [read_actuals(p) for p in sorted((PROJECT_ROOT / "raw" / "actuals").glob("*.csv"))]
+    assert sum(len(f.rows) for f in loaded) == 59
+
+
+def _runs(lines: list[str], start: int, stop: int):
+    """Every cell text that lines[start:stop] can form: one line, or consecutive non-empty lines joined."""
+    texts = [line.strip() for line in lines[max(start, 0):stop]]
+    texts = [t for t in texts if t]
+    for i in range(len(texts)):
+        joined = ""
+        for piece in texts[i:i + 6]:
+            joined += piece
+            yield joined
+
+
+@needs_seeds
+@pytest.mark.parametrize("folder", PLAN_FOLDERS, ids=lambda p: p.name)
+def test_every_cell_is_found_in_the_published_document(folder):
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    lines = (SEEDS_DIR / manifest["source_file"]).read_text(encoding="utf-8").splitlines()
+    document = read_plan_document(folder)
+    missing = []
+    for spec, table in zip(manifest["tables"], document.tables):
+        indicator = next(c["name"] for c in spec["columns"] if c["role"] == "indicator")
+        checked = [c["name"] for c in spec["columns"] if c["role"] in ("indicator", "value", "unit")]
+        for row in table.rows:
+            line_no = int(row["source_line"])
+            if spec["kind"] == "table":
+                # The indicator starts on its row's line; values sit just after it (merged cells just before).
+                nearby = set(_runs(lines, line_no - 30, line_no + 15))
+                found = {c: row[c] in nearby for c in checked}
+                found[indicator] = row[indicator] in set(_runs(lines, line_no - 1, line_no + 5))
+            else:
+                found = {c: row[c] in lines[line_no - 1] for c in checked}
+            missing += [f"{spec['file']} row {row['_row']} {c}={row[c]!r} (line {line_no})"
+                        for c, ok in found.items() if row[c] and not ok]
+    assert not missing, "\n".join(missing)

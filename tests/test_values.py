@@ -1,0 +1,115 @@
+"""The one value parser, on every form that occurs in the five published plans (and the extractor's extras)."""
+
+import csv
+import json
+
+import pytest
+
+from conftest import PROJECT_ROOT
+from planwatch.values import chinese_number, parse_unit, parse_value, unit_from_name
+
+# (published text, comparator, number, upper, multiplier, unit, qualifier)
+FORMS = [
+    ("100", "=", 100, None, 1, None, None),
+    ("0.3", "=", 0.3, None, 1, None, None),
+    ("≥96", ">=", 96, None, 1, None, None),
+    ("≥98.2", ">=", 98.2, None, 1, None, None),
+    ("≤0.42", "<=", 0.42, None, 1, None, None),
+    ("98.2以上", ">=", 98.2, None, 1, None, None),
+    ("98% 以上", ">=", 98, None, 1, "%", None),
+    ("93.5%以上", ">=", 93.5, None, 1, "%", None),
+    ("95%", "=", 95, None, 1, "%", None),
+    ("96.23%", "=", 96.23, None, 1, "%", None),
+    ("40µg/m3", "=", 40, None, 1, "µg/m3", None),
+    ("多于240项", ">", 240, None, 1, "项", None),
+    ("超过40%", ">", 40, None, 1, "%", None),
+    ("超过6.5万件", ">", 6.5, None, 10_000, "件", None),
+    ("不少于12万台(件)", ">=", 12, None, 10_000, "台(件)", None),
+    ("不少于5批次/千人/年", ">=", 5, None, 1, "批次/千人/年", None),
+    ("8(件/万人)以上", ">=", 8, None, 1, "件/万人", None),
+    ("20个(人)", "=", 20, None, 1, "个(人)", None),
+    ("1000亿元以上", ">=", 1000, None, 100_000_000, "元", None),
+    ("5320.79万元", "=", 5320.79, None, 10_000, "元", None),
+    ("16.1个百分点", "=", 16.1, None, 1, "个百分点", None),
+    ("力争1~3项", "range", 1, 3, 1, "项", "力争"),
+    ("保持100%", "=", 100, None, 1, "%", "保持"),
+    ("保持在85%", "=", 85, None, 1, "%", "保持在"),
+    ("稳定在10%以下", "<=", 10, None, 1, "%", "稳定在"),
+    ("稳定在98%以上", ">=", 98, None, 1, "%", "稳定在"),
+    ("达到300家", ">=", 300, None, 1, "家", "达到"),
+    ("达98%以上", ">=", 98, None, 1, "%", "达"),
+    ("85分以上", ">=", 85, None, 1, "分", None),
+    ("≥57.5(“十四五”均值)", ">=", 57.5, None, 1, None, "“十四五”均值"),
+    ("高线:≤25低线:稳定达标", "<=", 25, None, 1, None, "高线;低线:稳定达标"),
+    # forms the document extractor will meet
+    ("1-2", "range", 1, 2, 1, None, None),
+    ("1—2项", "range", 1, 2, 1, "项", None),
+    ("不超过30", "<=", 30, None, 1, None, None),
+    ("控制在0.5以内", "<=", 0.5, None, 1, None, "控制在"),
+    ("96左右", "approx", 96, None, 1, None, None),
+    ("１００％", "=", 100, None, 1, "%", None),
+    ("不少於12萬件", ">=", 12, None, 10_000, "件", None),
+    ("两个", "=", 2, None, 1, "个", None),
+    ("40μg/m3", "=", 40, None, 1, "µg/m3", None),
+]
+
+
+@pytest.mark.parametrize("text, comparator, number, upper, multiplier, unit, qualifier", FORMS)
+def test_published_forms(text, comparator, number, upper, multiplier, unit, qualifier):
+    parsed = parse_value(text)
+    assert (parsed.comparator, parsed.number, parsed.upper, parsed.multiplier, parsed.unit, parsed.qualifier) == (
+        comparator, number, upper, multiplier, unit, qualifier)
+
+
+@pytest.mark.parametrize("text", ["-", "/", "", "  ", None])
+def test_nothing_published_is_na(text):
+    assert parse_value(text).comparator == "na"
+
+
+@pytest.mark.parametrize("text", ["完成上级下达任务", "创成", "已创成", "基本建成", "稳步下降(完成市下达任务)",
+                                  "符合省下达目标要求", "国家级生态文明建设示范区"])
+def test_qualitative_text_is_kept_as_qualitative(text):
+    parsed = parse_value(text)
+    assert parsed.comparator == "qual" and parsed.number is None and parsed.qualifier == text
+
+
+@pytest.mark.parametrize("text", ["12021获批", "约3成", "第2批次以后"])
+def test_digits_we_cannot_read_are_flagged_not_guessed(text):
+    parsed = parse_value(text)
+    assert parsed.comparator == "unparsed" and parsed.number is None and parsed.note
+
+
+def test_multiplier_is_exact():
+    assert parse_value("6.5万件").value == 65_000
+    assert parse_value("4.3万").value == 43_000
+    assert parse_value("11.7万台(件)").value == 117_000
+
+
+def test_chinese_numerals():
+    assert [chinese_number(t) for t in ("十", "十二", "二十", "三百五十", "两千", "一千零五")] == [10, 12, 20, 350, 2000, 1005]
+    assert chinese_number("十四五") is None
+
+
+def test_units():
+    assert parse_unit("万件").unit == "件" and parse_unit("万件").multiplier == 10_000
+    assert parse_unit("件/万人").multiplier == 1
+    assert parse_unit("个(共76个站位)").unit == "个" and parse_unit("个(共76个站位)").note == "共76个站位"
+    assert parse_unit("微克/立方米").unit == "微克/立方米"
+    assert parse_unit("获批") is None
+    assert unit_from_name("规上工业新产品产值率(%)") == "%"
+    assert unit_from_name("农业“三品”认证产品累计数量(个)") == "个"
+    assert unit_from_name("台州市政府质量奖企业(累计)") is None
+    assert unit_from_name("浙江名牌产品总数(工业)") is None
+
+
+def test_every_value_in_raw_parses_or_is_flagged_on_purpose():
+    """Every value cell of the five plans parses; the one garbled cell (12021获批) is flagged, not guessed."""
+    unparsed = []
+    for manifest_path in sorted((PROJECT_ROOT / "raw" / "plans").glob("*/manifest.json")):
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        for table in manifest["tables"]:
+            value_columns = [c["name"] for c in table["columns"] if c["role"] == "value"]
+            with open(manifest_path.parent / table["file"], encoding="utf-8") as f:
+                for row in csv.DictReader(f):
+                    unparsed += [row[c] for c in value_columns if parse_value(row[c]).comparator == "unparsed"]
+    assert unparsed == ["12021获批"]
