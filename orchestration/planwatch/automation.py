@@ -46,5 +46,6 @@ def raw_files_changed(context: dg.SensorEvaluationContext):
         "changed": sorted(p for p in set(files) & set(old) if files[p] != old[p]),
     }
     context.update_cursor(json.dumps({"digest": digest, "files": files}))
-    return dg.RunRequest(run_key=digest, tags={"planwatch/raw_digest": digest[:16]},
-                         )
+    summary = "; ".join(f"{kind}: {', '.join(paths)}" for kind, paths in changes.items() if paths)
+    return dg.RunRequest(run_key=digest, tags={"planwatch/raw_digest": digest[:16],
+                                               "planwatch/changes": summary[:1000]})

@@ -1,0 +1,112 @@
+"""The whole refresh through the real parts: Dagster in-process run → DuckDB → dbt build → GX suites."""
+
+import csv
+import json
+import os
+
+import dagster as dg
+import duckdb
+import pytest
+
+from planwatch.definitions import build_definitions
+
+
+def _refresh():
+    defs = build_definitions()
+    return defs.resolve_job_def("refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
+                                                              raise_on_error=False)
+
+
+def _query(sql):
+    with duckdb.connect(os.environ["PLANWATCH_WAREHOUSE"], read_only=True) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def _checks(result):
+    return {(c.asset_key.to_user_string(), c.check_name): c for c in result.get_asset_check_evaluations()}
+
+
+@pytest.fixture
+def refreshed(workspace):
+    result = _refresh()
+    assert result.success
+    return workspace, result
+
+
+def test_full_refresh_builds_every_published_value(refreshed):
+    workspace, result = refreshed
+    failed = [key for key, check in _checks(result).items() if not check.passed]
+    assert failed == []
+    assert {c.check_name for c in result.get_asset_check_evaluations() if c.check_name.startswith("gx_")} == {
+        "gx_int_plan_values", "gx_stg_actuals", "gx_fct_indicator_value", "gx_fct_target_vs_actual"}
+
+    # Every value cell of every table in raw/plans is a row of the mart, its text intact.
+    expected = []
+    for manifest_path in sorted((workspace / "raw" / "plans").glob("*/manifest.json")):
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        for table in manifest["tables"]:
+            values = [c["name"] for c in table["columns"] if c["role"] == "value"]
+            with open(manifest_path.parent / table["file"], encoding="utf-8") as f:
+                for row_no, row in enumerate(csv.DictReader(f), start=1):
+                    expected += [(manifest["document_id"], table["table_id"], row_no, c, row[c]) for c in values]
+    built = _query("SELECT document, table_id, row_no, value_column, raw_value FROM marts.fct_indicator_value")
+    assert sorted(built) == sorted(expected)
+
+    assert _query("SELECT count(*) FROM marts.dim_region") == [(9,)]
+    assert _query("SELECT raw_value, comparator, value, unit, reported_status FROM marts.fct_indicator_value "
+                  "WHERE document = 'dongtou_14th' AND indicator = '特种设备万台事故率' AND value_kind = 'target'") == [
+        ("≤0.42", "<=", 0.42, "%", "已完成")]
+    # The 十三五 completion table: computed verdict beside the reported one.
+    assert _query("SELECT verdict, reported_verdict, reported_status_agrees FROM marts.fct_target_vs_actual "
+                  "WHERE document = 'dongtou_14th' AND indicator = '10.装配式建筑占新建建筑比例'") == [
+        ("not_met", "not_met", True)]
+    # A 十四五 target beside its own table's 2020 baseline.
+    assert _query("SELECT base_source, base_value, target_value, required_change FROM marts.fct_target_vs_13th_actual "
+                  "WHERE document = 'sanmen_14th' AND indicator = '农产品质量安全监测合格率'") == [
+        ("own_table_baseline", 98.1, 98.2, pytest.approx(0.1))]
+
+
+def test_a_failing_gx_suite_blocks_the_marts(refreshed):
+    workspace, _ = refreshed
+    marts_before = _query("SELECT * FROM marts.fct_actual ORDER BY ALL")
+    path = workspace / "raw" / "actuals" / "bad_percent.csv"
+    with open(workspace / "raw" / "actuals" / "reference_2015_2024.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header, first = rows[0], rows[2]  # a % row: passes the file contract, fails the GX range check
+    assert first[header.index("unit")] == "%"
+    first[header.index("raw_value")] = "150"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, first])
+
+    result = _refresh()
+    checks = _checks(result)
+    gx = checks[("staging/stg_actuals", "gx_stg_actuals")]
+    assert not gx.passed
+    [failure] = gx.metadata["failures"].value
+    assert failure["expectation"] == "expect_column_values_to_be_between" and failure["column"] == "value"
+    assert failure["failing_rows"] == [{"value": 150.0, "_source_file": "actuals/bad_percent.csv", "_source_row": 2}]
+    assert ("marts/fct_actual", "gx_fct_indicator_value") not in checks
+    started = {e.step_key for e in result.all_events if e.is_step_start}
+    assert "dbt_staging" in started and "dbt_marts" not in started  # the blocking check stopped the marts
+    assert not result.success
+    assert _query("SELECT * FROM marts.fct_actual ORDER BY ALL") == marts_before
+
+
+def test_a_malformed_file_is_set_aside_and_the_refresh_goes_on(refreshed):
+    workspace, _ = refreshed
+    values_before = _query("SELECT * FROM marts.fct_indicator_value ORDER BY ALL")
+    table = workspace / "raw" / "plans" / "sanmen_14th" / "t1.csv"
+    with open(table, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[1][0] = "line " + rows[1][0]  # source_line must be a whole number
+    with open(table, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+    result = _refresh()
+    assert result.success  # the rest of the run continued
+    check = _checks(result)[("raw/plan_documents", "raw_files_accepted")]
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    [message] = check.metadata["rejected"].value
+    assert f"{table}, row 2, column 'source_line': expected a whole number" in message
+    assert _query("SELECT * FROM marts.fct_indicator_value ORDER BY ALL") == values_before
+    assert len(list((workspace / "warehouse" / "quarantine").glob("*sanmen_14th__t1.csv"))) == 1
