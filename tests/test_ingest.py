@@ -3,17 +3,20 @@ files' rows go away, and a malformed file is rejected with file, row and column 
 
 import csv
 import os
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from planwatch.ingest import ingest_actuals, ingest_plans
 from planwatch.raw_files import RawFileError, read_actuals
+from planwatch.warehouse import ensure_warehouse_file
 
 
 @pytest.fixture
 def conn(workspace):
-    with duckdb.connect(os.environ["PLANWATCH_WAREHOUSE"]) as connection:
+    path = ensure_warehouse_file(Path(os.environ["PLANWATCH_WAREHOUSE"]))
+    with duckdb.connect(str(path)) as connection:
         yield connection
 
 

@@ -3,6 +3,9 @@
 import csv
 import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -64,6 +67,16 @@ def test_full_refresh_builds_every_published_value(refreshed):
     assert _query("SELECT base_source, base_value, target_value, required_change FROM marts.fct_target_vs_13th_actual "
                   "WHERE document = 'sanmen_14th' AND indicator = '农产品质量安全监测合格率'") == [
         ("own_table_baseline", 98.1, 98.2, pytest.approx(0.1))]
+
+
+def test_the_warehouse_opens_read_only_in_a_duckdb_1x_client(refreshed):
+    """BI drivers and the duckdb CLI are DuckDB 1.x: the file must stay in a storage format they read."""
+    cli = Path(sys.executable).parent / "duckdb"
+    done = subprocess.run([str(cli), "-readonly", "-csv", os.environ["PLANWATCH_WAREHOUSE"], "-c",
+                           "SELECT version() LIKE 'v1.%', count(*) FROM marts.fct_indicator_value"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == ["true,466"]
 
 
 def test_a_failing_gx_suite_blocks_the_marts(refreshed):

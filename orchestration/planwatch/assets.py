@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 from planwatch import settings
 from planwatch.ingest import IngestReport, ingest_actuals, ingest_plans
 from planwatch.project import dbt_project
+from planwatch.warehouse import ensure_warehouse_file
 
 
 _ACCEPTED = "Passes when every file under raw/ met its contract; a rejected file is named with its row and column."
@@ -55,6 +56,7 @@ _PLAN_DESCRIPTIONS = {
 )
 def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Load raw/plans into raw.plan_* with lineage; a document's files are accepted or rejected together."""
+    ensure_warehouse_file(settings.warehouse_path())
     with duckdb.get_connection() as conn:
         report = ingest_plans(conn, settings.raw_dir(), settings.quarantine_dir())
         yield from _ingest_results(report, conn, tuple(_PLAN_DESCRIPTIONS), context)
@@ -68,6 +70,7 @@ def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
 )
 def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Load raw/actuals/*.csv into raw.actuals with lineage; each file is accepted or rejected on its own."""
+    ensure_warehouse_file(settings.warehouse_path())
     with duckdb.get_connection() as conn:
         report = ingest_actuals(conn, settings.raw_dir(), settings.quarantine_dir())
         yield from _ingest_results(report, conn, ("actuals",), context)

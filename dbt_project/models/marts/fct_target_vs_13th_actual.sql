@@ -80,12 +80,12 @@ select
     case
         when targets.value is not null and best.value is not null
             and (targets.unit is null or best.unit is null or targets.unit = best.unit)
-            then targets.value - best.value
+            then {{ exact_difference('targets.value', 'best.value') }}
     end as required_change,
     case
         when targets.value is not null and best.value is not null and best.value <> 0
             and (targets.unit is null or best.unit is null or targets.unit = best.unit)
-            then (targets.value - best.value) / abs(best.value)
+            then {{ exact_difference('targets.value', 'best.value') }} / abs(best.value)
     end as required_change_ratio,
     targets.source_line
 from targets

@@ -145,7 +145,7 @@ verdicts as (
             not_assessable_reason,
             'actual ' || actual_raw_value || ' against target ' || raw_value
         ) as verdict_reason,
-        case when not_assessable_reason is null then actual_value - value end as gap,
+        case when not_assessable_reason is null then {{ exact_difference('actual_value', 'value') }} end as gap,
         reported_status,
         case
             when regexp_matches(reported_status, '^未完成') then 'not_met'

@@ -5,3 +5,8 @@
         else ({{ value }}::decimal(38, 10) * {{ multiplier }})::double
     end
 {%- endmacro %}
+
+{#- a − b computed in decimal, so 98.2 − 98.1 is 0.1 and not 0.10000000000000853. -#}
+{% macro exact_difference(a, b) -%}
+    ({{ a }}::decimal(38, 10) - {{ b }}::decimal(38, 10))::double
+{%- endmacro %}
