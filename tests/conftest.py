@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from planwatch.raw_files import read_plan_document
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
 
@@ -22,3 +24,15 @@ def workspace(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANWATCH_RAW", str(raw))
     monkeypatch.setenv("PLANWATCH_WAREHOUSE", str(warehouse))
     return tmp_path
+
+
+def plan_value_cells(raw_root: Path):
+    """(document_id, table_id, row_no, value column, text) for every value cell of every table under raw/plans."""
+    for folder in sorted(p for p in (raw_root / "plans").iterdir() if p.is_dir()):
+        document = read_plan_document(folder)
+        manifest = document.manifest.rows[0]
+        for spec, table in zip(manifest["tables"], document.tables):
+            value_columns = [c["name"] for c in spec["columns"] if c["role"] == "value"]
+            for row_no, row in enumerate(table.rows, start=1):
+                for column in value_columns:
+                    yield manifest["document_id"], spec["table_id"], row_no, column, row[column]

@@ -112,7 +112,8 @@ def test_a_missing_column_is_rejected_and_other_files_still_load(conn, workspace
     plans, actuals = _load(conn, workspace)
     assert len(plans.rejected) == 1
     message = str(plans.rejected[0])
-    assert str(table) in message and "row 1" in message and "missing ['2025年目标']" in message
+    assert message.startswith(f"{table}, row 1, column '2025年目标': header")
+    assert "missing ['2025年目标']" in message
     assert _snapshot(conn, "plan_cells") == plans_before
     assert actuals.loaded == ["actuals/more.csv"]
     assert conn.execute("SELECT count(*) FROM raw.actuals").fetchone()[0] == 118

@@ -1,7 +1,6 @@
 """The whole refresh through the real parts: Dagster in-process run → DuckDB → dbt build → GX suites."""
 
 import csv
-import json
 import os
 import subprocess
 import sys
@@ -11,6 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from conftest import plan_value_cells
 from planwatch.definitions import build_definitions
 
 
@@ -44,14 +44,7 @@ def test_full_refresh_builds_every_published_value(refreshed):
         "gx_int_plan_values", "gx_stg_actuals", "gx_fct_indicator_value", "gx_fct_target_vs_actual"}
 
     # Every value cell of every table in raw/plans is a row of the mart, its text intact.
-    expected = []
-    for manifest_path in sorted((workspace / "raw" / "plans").glob("*/manifest.json")):
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        for table in manifest["tables"]:
-            values = [c["name"] for c in table["columns"] if c["role"] == "value"]
-            with open(manifest_path.parent / table["file"], encoding="utf-8") as f:
-                for row_no, row in enumerate(csv.DictReader(f), start=1):
-                    expected += [(manifest["document_id"], table["table_id"], row_no, c, row[c]) for c in values]
+    expected = list(plan_value_cells(workspace / "raw"))
     built = _query("SELECT document, table_id, row_no, value_column, raw_value FROM marts.fct_indicator_value")
     assert sorted(built) == sorted(expected)
 

@@ -1,11 +1,8 @@
 """The one value parser, on every form that occurs in the five published plans (and the extractor's extras)."""
 
-import csv
-import json
-
 import pytest
 
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, plan_value_cells
 from planwatch.values import chinese_number, parse_unit, parse_value, unit_from_name
 
 # (published text, comparator, number, upper, multiplier, unit, qualifier)
@@ -104,12 +101,6 @@ def test_units():
 
 def test_every_value_in_raw_parses_or_is_flagged_on_purpose():
     """Every value cell of the five plans parses; the one garbled cell (12021获批) is flagged, not guessed."""
-    unparsed = []
-    for manifest_path in sorted((PROJECT_ROOT / "raw" / "plans").glob("*/manifest.json")):
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        for table in manifest["tables"]:
-            value_columns = [c["name"] for c in table["columns"] if c["role"] == "value"]
-            with open(manifest_path.parent / table["file"], encoding="utf-8") as f:
-                for row in csv.DictReader(f):
-                    unparsed += [row[c] for c in value_columns if parse_value(row[c]).comparator == "unparsed"]
-    assert unparsed == ["12021获批"]
+    cells = list(plan_value_cells(PROJECT_ROOT / "raw"))
+    assert len(cells) == 466
+    assert [text for *_, text in cells if parse_value(text).comparator == "unparsed"] == ["12021获批"]

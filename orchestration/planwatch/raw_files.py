@@ -180,7 +180,7 @@ def _read_plan_table(folder: Path, manifest_path: Path, spec: dict, index: int) 
         missing = [c for c in expected if c not in header]
         extra = [c for c in header if c not in expected]
         raise RawFileError(path, f"header {header} does not match the manifest's columns {expected}"
-                                 f" (missing {missing}, unexpected {extra})", row=1)
+                                 f" (missing {missing}, unexpected {extra})", row=1, column=(missing + extra + [None])[0])
     indicator = next(c["name"] for c in spec["columns"] if c["role"] == "indicator")
     for row_no, row in rows:
         _whole_number(path, row["source_line"], row_no, "source_line", 1, 10_000_000)
