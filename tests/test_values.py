@@ -104,3 +104,17 @@ def test_every_value_in_raw_parses_or_is_flagged_on_purpose():
     cells = list(plan_value_cells(PROJECT_ROOT / "raw"))
     assert len(cells) == 466
     assert [text for *_, text in cells if parse_value(text).comparator == "unparsed"] == ["12021获批"]
+
+
+def test_unit_resolution_order():
+    from planwatch.values import resolve_unit
+
+    column = resolve_unit("万件", "国内有效商标注册数(累计)", None)
+    assert (column.unit, column.multiplier, column.source, column.recognised) == ("件", 10_000, "unit_column", True)
+    named = resolve_unit("", "规上工业新产品产值率(%)", None)
+    assert (named.unit, named.source) == ("%", "indicator_name")
+    inline = resolve_unit("/", "生态文明示范区创建", "个")
+    assert (inline.unit, inline.source) == ("个", "inline")
+    assert resolve_unit("%", "x", "个").conflict
+    unknown = resolve_unit("站位", "x", None)
+    assert (unknown.unit, unknown.recognised) == ("站位", False)

@@ -2,35 +2,37 @@
 
 profiles.yml lists this module under `plugins`, so every connection dbt opens gets
 `pw_parse_value(text)` (a STRUCT with the fields of `planwatch.values.ParsedValue`) and
-`pw_parse_unit(unit)` and `pw_unit_from_name(indicator)`. Models call them only in table materialisations: a view calling a Python
-function could not be read by a BI tool that lacks it.
+`pw_resolve_unit(unit_cell, indicator, inline_unit)` (`planwatch.values.ResolvedUnit`). Models call them only in
+table materialisations: a view calling a Python function could not be read by a BI tool that lacks it.
 """
+
+from dataclasses import asdict
 
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from planwatch.values import parse_unit, parse_value, unit_from_name
+from planwatch.values import parse_value, resolve_unit
 
 PARSED_VALUE_TYPE = duckdb.struct_type({
     "comparator": "VARCHAR", "number": "DOUBLE", "upper": "DOUBLE", "multiplier": "BIGINT", "unit": "VARCHAR",
     "qualifier": "VARCHAR", "note": "VARCHAR", "value": "DOUBLE", "value_upper": "DOUBLE",
 })
 
-PARSED_UNIT_TYPE = duckdb.struct_type({"unit": "VARCHAR", "multiplier": "BIGINT", "note": "VARCHAR"})
+RESOLVED_UNIT_TYPE = duckdb.struct_type({
+    "unit": "VARCHAR", "as_published": "VARCHAR", "source": "VARCHAR", "multiplier": "BIGINT",
+    "recognised": "BOOLEAN", "conflict": "BOOLEAN", "note": "VARCHAR",
+})
 
 
-def _parse_unit_row(text):
-    parsed = parse_unit(text)
-    return None if parsed is None else {"unit": parsed.unit, "multiplier": parsed.multiplier, "note": parsed.note}
+def _resolve_unit_row(unit_cell, indicator, inline_unit) -> dict:
+    return asdict(resolve_unit(unit_cell, indicator, inline_unit))
 
 
 def register_functions(conn: duckdb.DuckDBPyConnection) -> None:
     conn.create_function("pw_parse_value", lambda text: parse_value(text).as_dict(), ["VARCHAR"],
                          PARSED_VALUE_TYPE, null_handling="special", side_effects=False)
-    conn.create_function("pw_parse_unit", _parse_unit_row, ["VARCHAR"], PARSED_UNIT_TYPE,
-                         null_handling="special", side_effects=False)
-    conn.create_function("pw_unit_from_name", unit_from_name, ["VARCHAR"], "VARCHAR",
-                         null_handling="special", side_effects=False)
+    conn.create_function("pw_resolve_unit", _resolve_unit_row, ["VARCHAR", "VARCHAR", "VARCHAR"],
+                         RESOLVED_UNIT_TYPE, null_handling="special", side_effects=False)
 
 
 class Plugin(BasePlugin):

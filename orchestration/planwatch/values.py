@@ -260,3 +260,94 @@ def unit_from_name(indicator: str | None) -> str | None:
     if match is None or parse_unit(match.group(1)) is None:
         return None
     return normalise(match.group(1))
+
+
+@dataclass(frozen=True)
+class ResolvedUnit:
+    unit: str | None  # base unit (万件 → 件), or the printed text when it is not a known unit
+    as_published: str | None
+    source: str | None  # unit_column, indicator_name, inline
+    multiplier: int = 1  # from the unit column / name (万件); an inline 万 is already in the parsed value
+    recognised: bool = True
+    conflict: bool = False  # the unit column (or name) and the value's own unit disagree
+    note: str | None = None  # an annotation printed with the unit: 个(共76个站位) → 共76个站位
+
+
+def resolve_unit(unit_cell: str | None, indicator: str | None, inline_unit: str | None) -> ResolvedUnit:
+    """A value's unit: the table's unit column first, then "(%)" in the indicator name, then a unit printed
+    with the value itself ("95%"). A unit column holding "/" or "-" means "no unit"."""
+    cell = (unit_cell or "").strip()
+    printed = cell if cell not in ("", "/", "-") else unit_from_name(indicator)
+    if printed is None:
+        return ResolvedUnit(inline_unit, inline_unit, "inline" if inline_unit else None)
+    parsed = parse_unit(printed)
+    base = parsed.unit if parsed else printed
+    return ResolvedUnit(
+        unit=base,
+        as_published=printed,
+        source="unit_column" if cell not in ("", "/", "-") else "indicator_name",
+        multiplier=parsed.multiplier if parsed else 1,
+        recognised=parsed is not None,
+        conflict=inline_unit is not None and inline_unit != base,
+        note=parsed.note if parsed else None,
+    )
+
+
+# ---- values inside running text -------------------------------------------------------------------------------
+
+_LATIN_UNITS = {"t", "m", "h", "d", "L"}  # too short to trust inside running text unless after a number
+
+
+def _unit_pattern() -> str:
+    tokens = "|".join(re.escape(t) for t in UNIT_TOKENS)
+    piece = rf"(?:(?:{'|'.join(_UNIT_PREFIXES)})?(?:{tokens}))+"
+    path = rf"{piece}(?:/{piece})*"
+    return rf"(?:{path}(?:[((]{path}[))])?|[((]{path}[))])"
+
+
+_IN_TEXT = re.compile(
+    rf"""
+    (?P<value>
+        (?:(?:高线|低线)[::]?)?
+        (?:力争|达到|达|保持在|保持|稳定在|控制在)?
+        (?:≥|>=|≤|<=|>|<|不少于|不低于|不小于|多于|超过|高于|大于|不超过|不高于|不大于|不多于|低于|少于|小于)?
+        (?P<number>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=(?:个|项|家|件|名|批|台|张)))
+        (?:{_RANGE_SEP}\d+(?:\.\d+)?)?
+        (?:万|亿)?
+        (?P<unit>{_unit_pattern()})?
+        (?:\s?(?:以上|以下|以内|左右))?
+    )""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class ValueInText:
+    start: int
+    end: int
+    text: str
+    parsed: ParsedValue
+
+
+def find_values(text: str) -> list[ValueInText]:
+    """Every value phrase in a sentence ("产品抽样总体合格率96.23%" → "96.23%"), parsed by `parse_value`.
+
+    Years ("2025年", "2020年底") are not values. Spans are positions in `text` itself, so a caller can cut the
+    indicator name that precedes a value out of the published sentence verbatim.
+    """
+    found = []
+    for match in _IN_TEXT.finditer(text):
+        phrase = match.group("value")
+        number = match.group("number")
+        unit = match.group("unit") or ""
+        if re.fullmatch(r"(?:19|20)\d\d", number) and (unit.startswith("年") or not unit):
+            continue  # a year, not a value
+        if unit in _LATIN_UNITS and text[match.end():match.end() + 1].isascii() and text[match.end():match.end() + 1].isalpha():
+            continue  # "9001m..." is part of a code, not 9001 m
+        if re.match(r"[\d.]", text[match.end():match.end() + 1] or "x") or (match.start() > 0 and re.match(r"[\d.A-Za-z]", text[match.start() - 1])):
+            continue  # inside a longer token (ISO9000, GB/T 19001)
+        parsed = parse_value(phrase)
+        if parsed.comparator in ("qual", "na", "unparsed"):
+            continue
+        found.append(ValueInText(match.start("value"), match.end("value"), phrase, parsed))
+    return found

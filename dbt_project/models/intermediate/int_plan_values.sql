@@ -1,6 +1,6 @@
 -- One row per published value cell, with its row's descriptive cells, the reported status for its year and
--- its unit resolved: the unit column first, then a unit printed in the name ("(%)"), then one printed inline
--- ("95%"). A unit column holding "/" or "-" says "no unit".
+-- its unit resolved by pw_resolve_unit (planwatch.values.resolve_unit): the unit column first, then a unit
+-- printed in the name ("(%)"), then one printed inline ("95%"). A unit column holding "/" or "-" says "no unit".
 with value_cells as (
     select * from {{ ref('stg_plan_cells') }} where column_role = 'value'
 ),
@@ -18,17 +18,7 @@ statuses as (
 ),
 
 rows as (
-    select
-        *,
-        coalesce(unit_from_column, unit_from_name) as unit_printed,
-        pw_parse_unit(coalesce(unit_from_column, unit_from_name)) as parsed_unit
-    from (
-        select
-            *,
-            case when trim(coalesce(unit_cell, '')) not in ('', '/', '-') then unit_cell end as unit_from_column,
-            pw_unit_from_name(indicator) as unit_from_name
-        from {{ ref('int_plan_rows') }}
-    )
+    select * from {{ ref('int_plan_rows') }}
 ),
 
 tables as (
@@ -37,6 +27,21 @@ tables as (
 
 periods as (
     select * from {{ ref('plan_periods') }}
+),
+
+resolved as (
+    select
+        value_cells.*,
+        rows.seq,
+        rows.category,
+        rows.subcategory,
+        rows.indicator,
+        rows.attribute,
+        rows.unit_cell,
+        rows.source_line as row_source_line,
+        pw_resolve_unit(rows.unit_cell, rows.indicator, value_cells.inline_unit) as resolved_unit
+    from value_cells
+    inner join rows using (document_id, table_id, row_no)
 )
 
 select
@@ -49,24 +54,18 @@ select
     periods.base_year as period_base_year,
     periods.target_year as period_target_year,
     value_cells.row_no,
-    rows.seq,
-    rows.category,
-    rows.subcategory,
-    rows.indicator,
-    rows.attribute,
-    rows.unit_cell,
-    coalesce(rows.unit_printed, value_cells.inline_unit) as unit_as_published,
+    value_cells.seq,
+    value_cells.category,
+    value_cells.subcategory,
+    value_cells.indicator,
+    value_cells.attribute,
+    value_cells.unit_cell,
     -- "万件" in a unit column scales the value like "4.3万件" inline would: the unit is 件, the multiplier 10^4.
-    coalesce(rows.parsed_unit.unit, rows.unit_printed, value_cells.inline_unit) as unit,
-    rows.unit_printed is null or rows.parsed_unit is not null as unit_recognised,
-    case
-        when rows.unit_from_column is not null then 'unit_column'
-        when rows.unit_from_name is not null then 'indicator_name'
-        when value_cells.inline_unit is not null then 'inline'
-    end as unit_source,
-    rows.unit_printed is not null
-        and value_cells.inline_unit is not null
-        and value_cells.inline_unit <> coalesce(rows.parsed_unit.unit, rows.unit_printed) as unit_conflict,
+    value_cells.resolved_unit.unit as unit,
+    value_cells.resolved_unit.as_published as unit_as_published,
+    value_cells.resolved_unit.recognised as unit_recognised,
+    value_cells.resolved_unit.source as unit_source,
+    value_cells.resolved_unit.conflict as unit_conflict,
     value_cells.column_name as value_column,
     value_cells.year,
     value_cells.value_kind,
@@ -74,18 +73,17 @@ select
     value_cells.comparator,
     value_cells.number,
     value_cells.number_upper,
-    value_cells.multiplier * coalesce(rows.parsed_unit.multiplier, 1) as multiplier,
-    {{ scale('value_cells.value', 'rows.parsed_unit.multiplier') }} as value,
-    {{ scale('value_cells.value_upper', 'rows.parsed_unit.multiplier') }} as value_upper,
+    value_cells.multiplier * value_cells.resolved_unit.multiplier as multiplier,
+    {{ scale('value_cells.value', 'value_cells.resolved_unit.multiplier') }} as value,
+    {{ scale('value_cells.value_upper', 'value_cells.resolved_unit.multiplier') }} as value_upper,
     value_cells.qualifier,
     value_cells.parse_note,
     statuses.reported_status,
-    rows.source_line,
+    value_cells.row_source_line as source_line,
     value_cells._source_file,
     value_cells._source_row,
     value_cells._content_hash
-from value_cells
-inner join rows using (document_id, table_id, row_no)
+from resolved as value_cells
 inner join tables using (document_id, table_id)
 left join periods on periods.plan_period = tables.plan_period
 left join statuses

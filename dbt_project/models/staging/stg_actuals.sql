@@ -9,7 +9,7 @@ parsed as (
 ),
 
 units as (
-    select unit, pw_parse_unit(unit) as parsed_unit
+    select unit, pw_resolve_unit(unit, null, null) as resolved_unit
     from (select distinct unit from actuals)
 )
 
@@ -20,11 +20,11 @@ select
     actuals.year,
     actuals.raw_value,
     parsed.parsed.comparator as comparator,
-    {{ scale('parsed.parsed.value', 'units.parsed_unit.multiplier') }} as value,
+    {{ scale('parsed.parsed.value', 'units.resolved_unit.multiplier') }} as value,
     actuals.unit as unit_as_published,
-    coalesce(units.parsed_unit.unit, actuals.unit) as unit,
-    actuals.unit is null or units.parsed_unit is not null as unit_recognised,
-    units.parsed_unit.note as unit_note,
+    coalesce(units.resolved_unit.unit, actuals.unit) as unit,
+    coalesce(units.resolved_unit.recognised, true) as unit_recognised,
+    units.resolved_unit.note as unit_note,
     coalesce(actuals.scope, '全域') as scope,
     coalesce(actuals.period, 'year') as period,
     coalesce(actuals.status, 'normal') as status,
