@@ -11,7 +11,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup run test dev clean
+.PHONY: setup run test dev clean extract-accuracy
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -40,3 +40,7 @@ dev: setup
 
 clean:
 	rm -rf $(VENV) $(TOOLS) $(DAGSTER_HOME) dbt_project/target dbt_project/logs warehouse/*.duckdb* warehouse/quarantine
+
+# Extract every document in ../shared/seeds and compare with the reviewed tables in raw/plans.
+extract-accuracy: setup
+	$(VENV)/bin/planwatch extract-accuracy

@@ -8,9 +8,10 @@ import dagster as dg
 
 from planwatch import settings
 
+# Everything but the inbox extraction: drafts are never part of a refresh.
 refresh_job = dg.define_asset_job(
     "refresh",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("extract"),
     description="Full refresh: ingest raw/, build the dbt models, run every dbt test and GX suite.",
 )
 
@@ -23,17 +24,23 @@ daily_refresh = dg.ScheduleDefinition(
 )
 
 
+# What a refresh reads; raw/inbox and raw/extracted are the extractor's and change nothing in the warehouse.
+WATCHED = ("plans", "actuals")
+
+
 def raw_fingerprint() -> tuple[str, dict[str, str]]:
-    """A digest of every file under raw/ (path + content hash): the sensor's cursor."""
+    """A digest of every input file under raw/plans and raw/actuals (path + content hash): the sensor's cursor."""
     root = settings.raw_dir()
     files = {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+             for folder in WATCHED for p in sorted((root / folder).rglob("*"))
+             if p.is_file() and not p.name.startswith(".")}
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
     return digest, files
 
 
 @dg.sensor(job=refresh_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Requests a refresh when a file under raw/ is added, changed or removed (cursor: content hash).")
+           description="Requests a refresh when a file under raw/plans or raw/actuals is added, changed or removed "
+                       "(cursor: content hashes).")
 def raw_files_changed(context: dg.SensorEvaluationContext):
     digest, files = raw_fingerprint()
     previous = json.loads(context.cursor) if context.cursor else {"digest": None, "files": {}}

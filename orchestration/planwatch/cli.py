@@ -4,6 +4,7 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 
@@ -12,10 +13,73 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="planwatch", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("refresh", help="ingest raw/, build the dbt models, run every check; print a summary")
+    extract = commands.add_parser("extract", help="draft raw tables from a plan document (scraped text or HTML)")
+    extract.add_argument("document", type=Path)
+    extract.add_argument("--out", type=Path, help="write <out>/<document_id>/manifest.json, *.csv, report.md")
+    extract.add_argument("--long", type=Path, help="write one row per published value to this CSV")
+    extract.add_argument("--id", help="document id (folder name); default r<region code>_<period>")
+    promote = commands.add_parser("promote", help="copy a reviewed draft from raw/extracted into raw/plans")
+    promote.add_argument("draft", type=Path)
+    promote.add_argument("--replace", action="store_true", help="overwrite an existing raw/plans/<document>")
+    accuracy = commands.add_parser("extract-accuracy", help="extract the seed documents and compare with raw/plans")
+    accuracy.add_argument("--seeds", type=Path, default=None, help="folder of the documents (../shared/seeds)")
     args = parser.parse_args(argv)
     if args.command == "refresh":
         return refresh()
+    if args.command == "extract":
+        return extract_command(args.document, args.out, args.long, args.id)
+    if args.command == "promote":
+        return promote_command(args.draft, args.replace)
+    if args.command == "extract-accuracy":
+        return accuracy_command(args.seeds)
     return 2
+
+
+def extract_command(document: Path, out: Path | None, long: Path | None, document_id: str | None) -> int:
+    from planwatch.extract.document import NO_TABLE, extract_file, long_csv, long_rows, report_markdown, \
+        safe_document_id, write_document
+
+    if not document.is_file():
+        print(f"planwatch extract: {document}: no such file", file=sys.stderr)
+        return 2
+    result = extract_file(document, safe_document_id(document_id) if document_id else None)
+    if out is not None:
+        for path in write_document(result, out):
+            print(f"wrote {path}")
+    if long is not None:
+        long.write_text(long_csv(long_rows(result.tables)), encoding="utf-8")
+        print(f"wrote {long}")
+    if out is None and long is None:
+        print(report_markdown(result))
+    if not result.found_tables:
+        print(f"planwatch extract: {document}: {NO_TABLE}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def promote_command(draft: Path, replace: bool) -> int:
+    from planwatch import settings
+    from planwatch.extract.promote import PromoteError, promote
+
+    try:
+        target = promote(draft, settings.raw_dir() / "plans", replace)
+    except PromoteError as error:
+        print(f"planwatch promote: {error}", file=sys.stderr)
+        return 1
+    print(f"promoted {draft} → {target}; the next refresh loads it")
+    return 0
+
+
+def accuracy_command(seeds: Path | None) -> int:
+    from planwatch import settings
+    from planwatch.extract.accuracy import measure, render
+
+    seeds = seeds or settings.PROJECT_ROOT.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        print(f"planwatch extract-accuracy: {seeds}: the published documents are not there", file=sys.stderr)
+        return 2
+    print(render(measure(settings.raw_dir() / "plans", seeds)))
+    return 0
 
 
 def refresh() -> int:

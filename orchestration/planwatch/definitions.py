@@ -8,17 +8,18 @@ from planwatch import settings
 from planwatch.assets import dbt_marts, dbt_staging, raw_actuals, raw_plans
 from planwatch.automation import daily_refresh, raw_files_changed, refresh_job
 from planwatch.checks import gx_checks
+from planwatch.extract_assets import extract_job, extracted_drafts, inbox_sensor
 from planwatch.project import dbt_project
 
 
 def build_definitions() -> dg.Definitions:
     warehouse = settings.export_warehouse_env()
     return dg.Definitions(
-        assets=[raw_plans, raw_actuals, dbt_staging, dbt_marts],
+        assets=[raw_plans, raw_actuals, dbt_staging, dbt_marts, extracted_drafts],
         asset_checks=gx_checks,
-        jobs=[refresh_job],
+        jobs=[refresh_job, extract_job],
         schedules=[daily_refresh],
-        sensors=[raw_files_changed],
+        sensors=[raw_files_changed, inbox_sensor],
         resources={
             "duckdb": DuckDBResource(database=str(warehouse)),
             "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(settings.DBT_PROJECT_DIR)),

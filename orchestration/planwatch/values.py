@@ -62,17 +62,17 @@ class ParsedValue:
 
     @property
     def value(self) -> float | None:
-        return None if self.number is None else _scale(self.number, self.multiplier)
+        return None if self.number is None else scale(self.number, self.multiplier)
 
     @property
     def value_upper(self) -> float | None:
-        return None if self.upper is None else _scale(self.upper, self.multiplier)
+        return None if self.upper is None else scale(self.upper, self.multiplier)
 
     def as_dict(self) -> dict:
         return asdict(self) | {"value": self.value, "value_upper": self.value_upper}
 
 
-def _scale(number: float, multiplier: int) -> float:
+def scale(number: float, multiplier: int) -> float:
     # Decimal keeps 6.5万 == 65000 exactly instead of 64999.99999999999.
     return float(Decimal(repr(number)) * multiplier)
 
@@ -134,7 +134,7 @@ def parse_value(text: str | None) -> ParsedValue:
     cell = normalise(text)
     if cell in _NA_TEXTS:
         return ParsedValue("na")
-    if not re.search(rf"\d|{_CN_NUMBER}(?:个|项|家|件|名|批|次|台|张|%)", cell):
+    if not re.search(r"\d", cell) and not _is_chinese_numeral_value(cell):
         return ParsedValue("qual", qualifier=text.strip())
 
     second = _SECOND_BOUND.search(cell)
@@ -178,6 +178,15 @@ def parse_value(text: str | None) -> ParsedValue:
         unit=unit,
         qualifier=";".join(qualifiers) or None,
     )
+
+
+def _is_chinese_numeral_value(cell: str) -> bool:
+    """"两个", "十二项": a whole cell that is a Chinese numeral with a unit, not words like 一次 or 一般."""
+    match = _HEAD.match(cell)
+    if match is None or chinese_number(match["number"]) is None:
+        return False
+    unit, _ = _split_tail(match["tail"])
+    return unit is None or parse_unit(unit) is not None
 
 
 def _split_tail(tail: str) -> tuple[str | None, str | None]:

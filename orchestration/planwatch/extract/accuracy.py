@@ -1,0 +1,111 @@
+"""`make extract-accuracy`: extract every seed document and compare with the reviewed tables in raw/plans.
+
+Both sides are turned into long rows (one per published value) by the same `long_rows`. A reviewed value and an
+extracted one are aligned by (source line, value kind, year, order on that line). Row precision and recall count
+aligned pairs that agree on every field; per-field accuracy counts, over all reviewed values, those whose aligned
+extracted value has the same field (an unaligned reviewed value is wrong in every field).
+"""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planwatch.extract.document import extract_file, long_rows
+from planwatch.extract.model import Column, ExtractedTable
+from planwatch.raw_files import read_plan_document
+
+FIELDS = ("indicator", "category", "unit", "year", "value_kind", "raw_value", "comparator", "value")
+
+
+@dataclass
+class Score:
+    reviewed: int = 0
+    extracted: int = 0
+    exact: int = 0
+    fields: dict = field(default_factory=lambda: defaultdict(int))
+    misses: list = field(default_factory=list)
+
+    def add(self, other: "Score") -> None:
+        self.reviewed += other.reviewed
+        self.extracted += other.extracted
+        self.exact += other.exact
+        for name, count in other.fields.items():
+            self.fields[name] += count
+        self.misses += other.misses
+
+    @property
+    def precision(self) -> float:
+        return self.exact / self.extracted if self.extracted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.exact / self.reviewed if self.reviewed else 1.0
+
+    def field_accuracy(self, name: str) -> float:
+        return self.fields[name] / self.reviewed if self.reviewed else 1.0
+
+
+def reviewed_tables(folder: Path) -> tuple[dict, list[ExtractedTable]]:
+    document = read_plan_document(folder)
+    manifest = document.manifest.rows[0]
+    tables = []
+    for spec, loaded in zip(manifest["tables"], document.tables):
+        columns = [Column(c["name"], c["role"], c.get("value_kind"), c.get("year"), c.get("published_header"))
+                   for c in spec["columns"]]
+        rows = [{**{k: v for k, v in r.items() if k != "_row"}, "source_line": int(r["source_line"])}
+                for r in loaded.rows]
+        tables.append(ExtractedTable(spec["table_id"], spec["title"], spec["kind"], spec["plan_period"],
+                                     spec["source_line"], columns, rows))
+    return manifest, tables
+
+
+def _keyed(rows: list[dict]) -> dict:
+    keyed, seen = {}, defaultdict(int)
+    for row in rows:
+        base = (int(row["source_line"]), row["value_kind"], row["year"])
+        keyed[(*base, seen[base])] = row
+        seen[base] += 1
+    return keyed
+
+
+def score_document(reviewed: list[dict], extracted: list[dict], document: str) -> Score:
+    want, got = _keyed(reviewed), _keyed(extracted)
+    score = Score(reviewed=len(want), extracted=len(got))
+    for key, row in want.items():
+        other = got.get(key)
+        same = {name: other is not None and row[name] == other[name] for name in FIELDS}
+        for name, ok in same.items():
+            score.fields[name] += ok
+        if all(same.values()):
+            score.exact += 1
+        else:
+            score.misses.append((document, key, {n: (row[n], other[n] if other else None)
+                                                 for n, ok in same.items() if not ok}))
+    return score
+
+
+def measure(plans_dir: Path, seeds_dir: Path) -> dict[str, Score]:
+    scores = {}
+    for folder in sorted(p for p in plans_dir.iterdir() if p.is_dir()):
+        manifest, tables = reviewed_tables(folder)
+        extracted = extract_file(seeds_dir / manifest["source_file"], manifest["document_id"])
+        scores[folder.name] = score_document(long_rows(tables), long_rows(extracted.tables), folder.name)
+    return scores
+
+
+def render(scores: dict[str, Score]) -> str:
+    total = Score()
+    for score in scores.values():
+        total.add(score)
+    header = ["document", "reviewed", "extracted", "precision", "recall", *FIELDS]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name, score in [*scores.items(), ("total", total)]:
+        cells = [name, str(score.reviewed), str(score.extracted), f"{score.precision:.1%}", f"{score.recall:.1%}",
+                 *(f"{score.field_accuracy(f):.1%}" for f in FIELDS)]
+        lines.append("| " + " | ".join(cells) + " |")
+    if total.misses:
+        lines += ["", f"{len(total.misses)} reviewed values not reproduced exactly (first 40):"]
+        lines += [f"- {doc} line {key[0]} {key[1]} {key[2]}: {json.dumps(diff, ensure_ascii=False)}"
+                  for doc, key, diff in total.misses[:40]]
+    return "\n".join(lines)
