@@ -2,7 +2,8 @@
 
 profiles.yml lists this module under `plugins`, so every connection dbt opens gets
 `pw_parse_value(text)` (a STRUCT with the fields of `planwatch.values.ParsedValue`) and
-`pw_resolve_unit(unit_cell, indicator, inline_unit)` (`planwatch.values.ResolvedUnit`). Models call them only in
+`pw_resolve_unit(unit_cell, indicator, inline_unit)` (`planwatch.values.ResolvedUnit`) and
+`pw_assess_progress(...)` (`planwatch.progress.assess`, the Open SDG progress measure). Models call them only in
 table materialisations: a view calling a Python function could not be read by a BI tool that lacks it.
 """
 
@@ -11,6 +12,7 @@ from dataclasses import asdict
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 
+from planwatch.progress import assess
 from planwatch.values import parse_value, resolve_unit
 
 PARSED_VALUE_TYPE = duckdb.struct_type({
@@ -28,9 +30,25 @@ def _resolve_unit_row(unit_cell, indicator, inline_unit) -> dict:
     return asdict(resolve_unit(unit_cell, indicator, inline_unit))
 
 
+PROGRESS_TYPE = duckdb.struct_type({
+    "status": "VARCHAR", "reason": "VARCHAR", "method": "VARCHAR", "ratio": "DOUBLE", "score": "DOUBLE",
+    "expected": "DOUBLE",
+})
+PROGRESS_ARGUMENTS = ["INTEGER", "DOUBLE", "INTEGER", "DOUBLE", "INTEGER", "DOUBLE", "VARCHAR", "DOUBLE", "VARCHAR",
+                      "DOUBLE"]
+
+
+def _assess_row(base_year, base_value, latest_year, latest_value, target_year, target_value, direction,
+                target_upper, accumulation, limit) -> dict:
+    return assess(base_year, base_value, latest_year, latest_value, target_year, target_value, direction,
+                  target_upper, accumulation or "level", limit).as_dict()
+
+
 def register_functions(conn: duckdb.DuckDBPyConnection) -> None:
     conn.create_function("pw_parse_value", lambda text: parse_value(text).as_dict(), ["VARCHAR"],
                          PARSED_VALUE_TYPE, null_handling="special", side_effects=False)
+    conn.create_function("pw_assess_progress", _assess_row, PROGRESS_ARGUMENTS, PROGRESS_TYPE,
+                         null_handling="special", side_effects=False)
     conn.create_function("pw_resolve_unit", _resolve_unit_row, ["VARCHAR", "VARCHAR", "VARCHAR"],
                          RESOLVED_UNIT_TYPE, null_handling="special", side_effects=False)
 
