@@ -5,14 +5,15 @@ Every value in the warehouse goes through `parse_value`: the dbt staging models 
 it. The published text itself is never changed; the parse result sits beside it.
 
 A parse is a `ParsedValue`:
-- `comparator`: `>=`, `>`, `<=`, `<`, `=`, `approx` (左右), `range` (1~3), `qual` (a qualitative target such
+- `comparator`: `>=`, `>`, `<=`, `<`, `=`, `approx` (左右, 近3000, 40多, 1000余), `range` (1~3), `qual` (a
+  qualitative target such
   as 完成上级下达任务 or 创成), `na` (nothing published: "-", "/", empty) or `unparsed` (digits we cannot read:
   flagged, never guessed);
 - `number` (as printed, before the multiplier) and `upper` (a range's upper bound);
 - `multiplier`: 10000 for 万, 100000000 for 亿, else 1; `value = number * multiplier`;
 - `unit`: the unit printed with the number ("%", "项", "µg/m3", "件/万人"), None when none is printed;
 - `qualifier`: words that qualify the target without changing its number (力争, 保持, 稳定在, 达到, 控制在,
-  高线, 低线, “十四五”均值 ...).
+  高线, 低线, “十四五”均值 ...), and the word that makes a number approximate (近, 多, 余).
 """
 
 import re
@@ -33,8 +34,11 @@ _PREFIX_COMPARATORS = {
 _SUFFIX_COMPARATORS = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": "approx"}
 # Words that qualify a target; some also imply a direction when no comparator is printed.
 _QUALIFIERS = {
-    "力争": ">=", "达到": ">=", "达": ">=", "保持": "=", "保持在": "=", "稳定在": "=", "控制在": "<=",
+    "力争": ">=", "争取": ">=", "达到": ">=", "达": ">=", "保持": "=", "保持在": "=", "稳定在": "=", "控制在": "<=",
 }
+# "近3000家", "40多项", "1000余家", "3万余人": the number is approximate (comparator approx unless another is printed).
+_APPROX_PREFIX = "近"
+_APPROX_SUFFIXES = ("多", "余")
 _NA_TEXTS = {"", "-", "/", "—", "--", "——", "无", "/ ", "－"}
 _MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
 # Traditional forms that occur in mirrored pages, folded only for parsing.
@@ -86,20 +90,22 @@ def normalise(text: str) -> str:
 
 
 _CN_NUMERAL = re.compile(
-    r"^(?:(?P<qian>[一二两三四五六七八九])千)?零?(?:(?P<bai>[一二两三四五六七八九])百)?零?"
+    r"^(?:(?P<qian>[一二两三四五六七八九]?)(?P<thousand>千))?零?(?:(?P<bai>[一二两三四五六七八九]?)(?P<hundred>百))?零?"
     r"(?:(?P<shi>[一二两三四五六七八九])?(?P<ten>十))?(?P<ge>[一二两三四五六七八九])?$"
 )
 
 
 def chinese_number(text: str) -> int | None:
-    """两 → 2, 十二 → 12, 三百五十 → 350, 一千零五 → 1005; None if `text` is not one Chinese numeral (十四五)."""
+    """两 → 2, 十二 → 12, 三百五十 → 350, 一千零五 → 1005, 百 → 100; None if `text` is not one numeral (十四五)."""
     match = _CN_NUMERAL.match(text or "")
     if not text or match is None or not any(match.groupdict().values()):
         return None
     g = match.groupdict()
     digit = lambda key: _CN_DIGITS[g[key]] if g[key] else 0  # noqa: E731
     tens = (digit("shi") or 1) if g["ten"] else 0
-    return digit("qian") * 1000 + digit("bai") * 100 + tens * 10 + digit("ge")
+    hundreds = (digit("bai") or 1) if g["hundred"] else 0
+    thousands = (digit("qian") or 1) if g["thousand"] else 0
+    return thousands * 1000 + hundreds * 100 + tens * 10 + digit("ge")
 
 
 def _to_number(text: str) -> float | None:
@@ -113,11 +119,14 @@ _HEAD = re.compile(
     rf"""^
     (?P<label>高线|低线)?:?
     (?P<period>{_PERIOD})?
-    (?P<qualifier>力争|达到|达|保持在|保持|稳定在|控制在)?
+    (?P<qualifier>力争|争取|达到|达|保持在|保持|稳定在|控制在)?
     (?P<prefix>≥|>=|≤|<=|>|<|不少于|不低于|不小于|多于|超过|高于|大于|不超过|不高于|不大于|不多于|低于|少于|小于)?
+    (?P<near>近)?
     (?P<number>{_NUMBER}|{_CN_NUMBER})
+    (?P<about>多|余)?
     (?:{_RANGE_SEP}(?P<upper>{_NUMBER}|{_CN_NUMBER}))?
     (?P<multiplier>万|亿)?
+    (?P<about2>多|余)?
     (?P<tail>.*)
     $""",
     re.VERBOSE,
@@ -154,15 +163,19 @@ def parse_value(text: str | None) -> ParsedValue:
     if unit is not None and parse_unit(unit) is None:
         return ParsedValue("unparsed", note=f"{unit!r} after the number is not a known unit")
 
-    qualifiers = [q for q in (g["label"], _period_word(g["period"] or trailing_period), g["qualifier"]) if q]
+    approx = [w for w in (g["near"], g["about"], g["about2"]) if w]
+    if len(approx) > 1:
+        return ParsedValue("unparsed", note=f"more than one approximating word in {text!r}")
+    qualifiers = [q for q in (g["label"], _period_word(g["period"] or trailing_period), g["qualifier"], *approx) if q]
     if upper is not None:
         comparator = "range"
-        if g["prefix"] or suffix:
+        if g["prefix"] or suffix or approx:
             return ParsedValue("unparsed", note=f"a range with a comparator in {text!r}")
     else:
         comparator = (
             _PREFIX_COMPARATORS.get(g["prefix"] or "")
             or _SUFFIX_COMPARATORS.get(suffix or "")
+            or ("approx" if approx else None)
             or (_QUALIFIERS.get(g["qualifier"]) if g["qualifier"] else None)
             or "="
         )
@@ -183,8 +196,8 @@ def parse_value(text: str | None) -> ParsedValue:
 def _is_chinese_numeral_value(cell: str) -> bool:
     """"两个", "十二项": a whole cell that is a Chinese numeral with a unit, not words like 一次 or 一般."""
     match = _HEAD.match(cell)
-    if match is None or chinese_number(match["number"]) is None:
-        return False
+    if match is None or match["near"] or chinese_number(match["number"]) is None:
+        return False  # "近一年" is words, not an approximate count
     unit, _ = _split_tail(match["tail"])
     return unit is None or parse_unit(unit) is not None
 
@@ -218,7 +231,7 @@ UNIT_TOKENS = sorted({
     "%", "‰", "℃", "个百分点", "百分点", "个", "项", "家", "件", "张", "名", "人", "人次", "批次", "批", "台", "套", "座",
     "天", "日", "次", "分", "元", "吨", "千克", "公斤", "克", "平方米", "立方米", "米", "千米", "公里", "亩", "公顷",
     "小时", "年", "月", "户", "所", "条", "处", "本", "场", "种", "款", "位", "辆", "艘", "只", "头", "株", "篇", "部",
-    "份", "床", "微克", "毫克", "升", "标准煤", "蒸吨", "GDP", "千瓦时", "千瓦", "µg", "mg", "m3", "m2", "km", "kg",
+    "份", "床", "微克", "毫克", "升", "标准煤", "蒸吨", "GDP", "千瓦时", "千瓦", "µg", "ug", "mg", "m3", "m2", "km", "kg",
     "t", "m", "L", "h", "d", "kWh", "kW",
 }, key=len, reverse=True)
 _UNIT_PREFIXES = ("万", "亿", "千", "百", "十")
@@ -305,11 +318,18 @@ def resolve_unit(unit_cell: str | None, indicator: str | None, inline_unit: str 
 # ---- values inside running text -------------------------------------------------------------------------------
 
 _LATIN_UNITS = {"t", "m", "h", "d", "L"}  # too short to trust inside running text unless after a number
+# Counted things printed in words: "两个", "十余家". "一批" (a batch of) and "一些" are no counts.
+_CN_COUNT_UNITS = ("个", "项", "家", "件", "名", "批", "台", "张")
+_INDEFINITE = re.compile(r"^一(?:批|些)")
 
 
 def _unit_pattern() -> str:
+    """A unit inside running text. Unlike a whole cell (where "件/万人", "个百分点" and "吨标准煤" are read by
+    `parse_unit`), a sentence goes on after the unit, so unit tokens are not strung together: "3个项目" is 3个
+    (not 3个项), "30名人才" is 30名. Tokens join only through "/" and brackets ("件/万人", "台(件)"), and 标准煤
+    may follow a unit ("万吨标准煤")."""
     tokens = "|".join(re.escape(t) for t in UNIT_TOKENS)
-    piece = rf"(?:(?:{'|'.join(_UNIT_PREFIXES)})?(?:{tokens}))+"
+    piece = rf"(?:(?:{'|'.join(_UNIT_PREFIXES)})?(?:{tokens})(?:标准煤)?)"
     path = rf"{piece}(?:/{piece})*"
     return rf"(?:{path}(?:[((]{path}[))])?|[((]{path}[))])"
 
@@ -318,16 +338,24 @@ _IN_TEXT = re.compile(
     rf"""
     (?P<value>
         (?:(?:高线|低线)[::]?)?
-        (?:力争|达到|达|保持在|保持|稳定在|控制在)?
+        (?:力争|争取|达到|达|保持在|保持|稳定在|控制在)?
         (?:≥|>=|≤|<=|>|<|不少于|不低于|不小于|多于|超过|高于|大于|不超过|不高于|不大于|不多于|低于|少于|小于)?
-        (?P<number>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=(?:个|项|家|件|名|批|台|张)))
+        (?:近(?!\d+(?:\.\d+)?个?[年月天日周]))?
+        (?P<number>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=[多余]?(?:{"|".join(_CN_COUNT_UNITS)})))
+        (?:[多余](?=[万亿]|{_unit_pattern()}))?
         (?:{_RANGE_SEP}\d+(?:\.\d+)?)?
         (?:万|亿)?
+        (?:[多余](?={_unit_pattern()}))?
         (?P<unit>{_unit_pattern()})?
         (?:\s?(?:以上|以下|以内|左右))?
     )""",
     re.VERBOSE,
 )
+# Telephone numbers and codes: "023-85238885", "0576-88888888", "400-123-4567", "13812345678", "(0576)8888888".
+_LEADING_ZERO = re.compile(r"^0\d")
+_DIGIT_DASH = re.compile(r"\d\s?[-—–－]$")
+_DASH_DIGIT = re.compile(r"^\s?[-—–－]\s?\d")
+_LONG_CODE = 7  # a bare integer of this many digits or more is a number of something else (phone, ID, account)
 
 
 @dataclass(frozen=True)
@@ -336,27 +364,58 @@ class ValueInText:
     end: int
     text: str
     parsed: ParsedValue
+    # Nothing printed against the number: no unit, no 万/亿, no comparator or qualifier word ("96345", "“1511计划”",
+    # "10强"). Such a number is as likely a code, a name or a rank as a figure; the caller decides.
+    bare: bool = False
+    # The number is printed in Chinese numerals ("两个", "十余家"), as in idioms, not in digits.
+    in_words: bool = False
 
 
 def find_values(text: str) -> list[ValueInText]:
     """Every value phrase in a sentence ("产品抽样总体合格率96.23%" → "96.23%"), parsed by `parse_value`.
 
-    Years ("2025年", "2020年底") are not values. Spans are positions in `text` itself, so a caller can cut the
-    indicator name that precedes a value out of the published sentence verbatim.
+    Years ("2025年", "2020年底"), telephone numbers and codes ("023-85238885", "ISO9000", "GB/T 19001") and the
+    indefinite 一批/一些 are not values. Spans are positions in `text` itself, so a caller can cut the indicator
+    name that precedes a value out of the published sentence verbatim. A number with nothing printed against it
+    is returned with `bare` set; one printed in Chinese numerals with `in_words` set.
     """
     found = []
     for match in _IN_TEXT.finditer(text):
         phrase = match.group("value")
         number = match.group("number")
         unit = match.group("unit") or ""
+        start, end = match.start("value"), match.end("value")
         if re.fullmatch(r"(?:19|20)\d\d", number) and (unit.startswith("年") or not unit):
             continue  # a year, not a value
-        if unit in _LATIN_UNITS and text[match.end():match.end() + 1].isascii() and text[match.end():match.end() + 1].isalpha():
+        if unit in _LATIN_UNITS and text[end:end + 1].isascii() and text[end:end + 1].isalpha():
             continue  # "9001m..." is part of a code, not 9001 m
-        if re.match(r"[\d.]", text[match.end():match.end() + 1] or "x") or (match.start() > 0 and re.match(r"[\d.A-Za-z]", text[match.start() - 1])):
+        # inside a longer token (ISO9000, GB/T 19001, 1.5.2); a list number "3." before a word is no part of it
+        glued = start > 0 and (re.match(r"[\dA-Za-z]", text[start - 1])
+                               or (text[start - 1] == "." and text[start:start + 1].isdigit()))
+        if re.match(r"[\d.]", text[end:end + 1] or "x") or glued:
             continue  # inside a longer token (ISO9000, GB/T 19001)
+        if _is_code(text, match, number):
+            continue
+        in_words = not number[0].isdigit()
+        if in_words and _INDEFINITE.match(text[match.start("number"):]):
+            continue
         parsed = parse_value(phrase)
         if parsed.comparator in ("qual", "na", "unparsed"):
             continue
-        found.append(ValueInText(match.start("value"), match.end("value"), phrase, parsed))
+        bare = (parsed.unit is None and parsed.multiplier == 1 and parsed.qualifier is None
+                and parsed.comparator in ("=", "range"))
+        found.append(ValueInText(start, end, phrase, parsed, bare=bare, in_words=in_words))
     return found
+
+
+def _is_code(text: str, match: re.Match, number: str) -> bool:
+    """A telephone number or code rather than a value: digits only (no unit or word printed with them) and a
+    leading zero ("023", "0576"), or a part of a dash-joined chain of digits ("400-123-4567": each part), or a
+    long integer ("13812345678")."""
+    phrase = match.group("value")
+    if not re.fullmatch(rf"\d+(?:{_RANGE_SEP}\d+)?", phrase):
+        return False  # "5%-10%": a unit or word is printed with it, it is a value
+    start, end = match.start("value"), match.end("value")
+    if _DIGIT_DASH.search(text[max(0, start - 2):start]) or _DASH_DIGIT.match(text[end:end + 3]):
+        return True
+    return any(_LEADING_ZERO.match(part) or len(part) >= _LONG_CODE for part in re.findall(r"\d+", phrase))

@@ -4,21 +4,39 @@
     标准 | · 承担…多于240项,承担省地方标准多于130项、…; · 承担国家、省级标准化示范试点项目多于120个; · … |
     计量 | · 社会公用计量标准多于150项; · 强制检定计量器具不少于12万台(件)。 |
 
-Only boxes whose title says 目标/指标 state targets; the later 专栏 of a plan are task boxes and yield nothing.
-The box runs from its title to the first line without a pipe. 领域 = the row label, 条目 = the bullet's number
-within its row, 指标/value = the fragments cut out of the bullet by `planwatch.extract.prose.extract_fragments`.
+Only boxes whose title says 目标/指标 state targets; the later 专栏 of a plan are task boxes and yield no box
+table (their text is running text, read by `planwatch.extract.prose`). The box runs from its title to the first
+line without a pipe. 领域 = the row label, 条目 = the bullet's number within its row, 指标/value = the fragments cut
+out of the bullet by `planwatch.extract.cutting.extract_fragments` (the same convention as prose, plus qualitative
+targets, which boxes list by design).
 """
 
 import re
 
 from planwatch.extract.model import Column, ExtractedTable
-from planwatch.extract.prose import BOX, extract_fragments
+from planwatch.extract.cutting import extract_fragments
 
 # "专栏1 质量基础发展主要目标 | |". One greedy run up to the first pipe: no lazy group before optional
 # whitespace, which backtracks quadratically on a long line without a pipe.
 _TITLE = re.compile(r"^\s*专栏\s*(\d{1,3})([^|]*)\|")
 _TARGET_TITLE = re.compile(r"目标|指标")
 _BULLET = re.compile(r"[·•●]")
+
+
+def target_box_lines(lines: list[str]) -> set[int]:
+    """The 1-based numbers of the lines of target-stating boxes (title and rows): they are not running text."""
+    numbers: set[int] = set()
+    number = 0
+    while number < len(lines):
+        title = _TITLE.match(lines[number])
+        number += 1
+        if title is None or not _TARGET_TITLE.search(title.group(2)):
+            continue
+        numbers.add(number)
+        while number < len(lines) and "|" in lines[number] and not _TITLE.match(lines[number]):
+            number += 1
+            numbers.add(number)
+    return numbers
 
 
 def extract_boxes(lines: list[str], target_year: int, plan_period: str) -> list[ExtractedTable]:
@@ -65,7 +83,7 @@ def _read_row(line: str, line_number: int, table: ExtractedTable) -> None:
     # Bullets are numbered through the row, also if the content is printed over several cells.
     bullets = [b for cell in cells[1:] for b in _BULLET.split(cell) if b.strip()]
     for seq, bullet in enumerate(bullets, start=1):
-        fragments, notes = extract_fragments(bullet, BOX)
+        fragments, notes = extract_fragments(bullet, boxed=True)
         table.notes.extend(f"line {line_number}, {label} bullet {seq}: {n}" for n in notes)
         for fragment in fragments:
             table.notes.extend(f"line {line_number}, {label} bullet {seq}: {n}" for n in fragment.notes)

@@ -13,7 +13,7 @@ from planwatch.extract.boxes import extract_boxes
 from planwatch.extract.html import looks_like_html, read_html
 from planwatch.extract.manifest import extract_manifest
 from planwatch.extract.model import ExtractedTable, lines_of
-from planwatch.extract.prose import extract_prose_results, extract_prose_targets
+from planwatch.extract.prose import extract_prose_results, extract_prose_targets, table_targets
 from planwatch.extract.tables import find_tables
 from planwatch.values import parse_value, resolve_unit, scale
 
@@ -69,11 +69,12 @@ def extract_text(text: str, source_file: str, document_id: str | None = None) ->
 
     tables = html_tables or find_tables(lines)
     tables += extract_boxes(lines, target_year or 2025, period)
-    named = {row.get(_indicator(t), "") for t in tables for row in t.rows}
-    prose_targets = extract_prose_targets(lines, target_year or 2025, period, named)
+    prose_targets = extract_prose_targets(lines, target_year or 2025, period,
+                                          table_targets(tables, target_year or 2025))
     if prose_targets is not None and prose_targets.rows:
         tables.append(prose_targets)
-    if base_year:
+    # Prose results only fill in for a document without a table of its base year's values (docs/raw-contract.md).
+    if base_year and not _has_base_year_values(tables, base_year):
         results = extract_prose_results(lines, base_year, _previous_period(period))
         if results is not None and results.rows:
             tables.append(results)
@@ -85,9 +86,9 @@ def extract_text(text: str, source_file: str, document_id: str | None = None) ->
     return ExtractedDocument(doc_id, manifest, tables, report)
 
 
-def _indicator(table: ExtractedTable) -> str:
-    column = table.column("indicator")
-    return column.name if column else ""
+def _has_base_year_values(tables: list[ExtractedTable], base_year: int) -> bool:
+    return any(c.role == "value" and c.value_kind in ("actual", "baseline") and c.year == base_year
+               for t in tables for c in t.columns)
 
 
 def _previous_period(period: str) -> str:

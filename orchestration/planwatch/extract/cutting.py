@@ -1,0 +1,301 @@
+"""How a sentence is cut into (指标, value) pairs: the one convention of docs/raw-contract.md ("专栏 boxes and prose"),
+used alike for 专栏 bullets, prose targets and prose results.
+
+The values are found by `planwatch.values.find_values` (the project's one value grammar); this module only decides,
+for each value, which neighbouring text names what it measures:
+
+- **value**: the value phrase as `find_values` reads it: a qualifier or comparator word directly before the number
+  (达到, 达, 力争, 保持在, 稳定在, 控制在, 不少于, 多于, 超过, ≥ …), the number, its multiplier and unit and a
+  trailing 以上/以下/以内/左右 ("达到90%以上", "稳定在10%以下", "力争1~3项", "8(件/万人)以上").
+- **value-last** ("承担省地方标准多于130项"): 指标 is the text from the previous boundary (clause start, the 、 after
+  the previous target, or the end of the previous value) up to the value. Leading time phrases (到2025年, “十四五”
+  期间) and connectives (并, 其中, 同时, a 、 or 和 joining the targets) are left out; everything else is kept, verbs
+  included (创建…, 实现…, 力争…, 全市共有(获得)…, …浓度下降至).
+- **number-first** ("培育500家小微企业导入…"): after a short lead-in (a verb, 我市, 2020年共有, a list closed by 等)
+  a count, or any amount followed by 的, is printed before what it counts: 指标 is the text after the value up to
+  the boundary (a linking 的 and a joining 和/、 left out); the lead-in is in neither cell.
+- **shared values**: "A、B均达到300家" gives a row per name with the value as printed; "A和B满意度分别保持在85%和
+  80%以上" gives A / 保持在85% and B满意度 / 80%以上.
+- **qualitative targets** (no figure: "环境空气质量符合省下达目标要求", "完成省下达的主要污染物总量减排任务",
+  "创建全国质量强市示范城市、…") are rows only in 专栏 boxes, which list targets by design (`boxed=True`).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from planwatch.values import ValueInText, find_values
+
+# "到2020年", "“十三五”期间", "截至2020年底", "到 2025 年": when a figure is meant, not what is measured.
+TIME_PHRASE = re.compile(
+    r"^(?:到|至|截至|截止到?|在)?\s*(?:“?十[一二三四五]五”?(?:期间|时期|期末|末)|(?:19|20)\d\d\s*年(?:底|末)?)[,,]?"
+)
+# Connectives that join a target to the text before it; part of neither cell.
+_CONNECTOR = re.compile(r"^(?:以及|其中|同时|[、和及与并])+")
+# "每年重点建设3项…": in a lead-in, but part of a value-last indicator ("每年清淤1000万立方米以上").
+_EVERY_YEAR = re.compile(r"^(?:每年|年均)")
+_SCOPE = re.compile(r"^(?:全市|我市|本市|全省|全区|全县|全域)")
+# "全市共有(获得)…", "2020年共有": a totalling lead-in before a number-first count.
+_TOTALLING = re.compile(r"^(?:(?:全市|我市|本市|全省|全区|全县)?共(?:有|计)?|共有|共计)(?:[((][^()()]{1,6}[))])?")
+_ASPIRATION = re.compile(r"^(?:力争|争取|确保)")
+_ANY_TIME_PHRASE = re.compile(TIME_PHRASE.pattern.lstrip("^"))
+# "特种设备登记率和定检率保持100%": rates listed before one value each have it (a rate, unlike a count, is not
+# summed over the names: "省级瞪羚企业、独角兽企业数量超过30家" is one combined count).
+_RATE_NAME = re.compile(r"(?:率|比例|比重|满意度)$")
+_LIST_SEPARATOR = re.compile(r"[、和及与]")
+# The size of a building or project ("建设面积7000平方米", "…二期工程13300平方米"): a specification of a task, not
+# a target.
+_AREA_UNITS = ("平方米", "平方公里", "亩", "公顷", "m2")
+_BUILDING = re.compile(r"(?:(?:建设|建筑|占地|使用)面积|工程|项目|中心|实验室|大楼|楼)$")
+
+_CLAUSE_END = re.compile(r"[,,;;。!?!?]")
+_MAX_CLAUSE = 2000  # a "clause" longer than this is not a sentence part (minified page, data blob): skipped
+_TRAILING = re.compile(r"(?:均为|分别为|分别|均|都|为)$")
+# Clauses that describe the previous figure ("涵盖…等8个领域") rather than state one.
+_DESCRIPTIVE = re.compile(r"^(?:涵盖|包括|包含|涉及)")
+# Counted things: a count unit printed before a noun counts that noun (500家小微企业); a measure unit there is a
+# modifier (24小时回应, 10蒸吨/小时以下分散燃煤锅), unless 的 links it ("300万元的…经费", "50%以上的中小学校").
+_COUNT_UNITS = ("个", "项", "家", "件", "名", "张", "台", "批", "所", "座", "条", "处", "户", "人", "位", "款", "种",
+                "套", "辆", "艘", "只", "头", "株", "篇", "部", "份")
+# Where the measured thing ends and a qualitative result begins ("水质全部达到年度目标要求").
+_QUAL_MARKERS = ("均", "全部", "总体", "符合", "有效保障")
+# "完成省下达的主要污染物总量减排任务": the value is the completion phrase, the indicator what is completed.
+_COMPLETION = re.compile(r"^(完成[^的,,、]{1,12}的)(?=\S)")
+# "创建全国质量强市示范城市、国家级食品安全示范城市": the verb is the target, each title a row.
+_CREATION = re.compile(r"^(创建|争创|创成|建成)(?=\S)")
+# Between a number-first value and the next value ("300个重大服务业项目完成投资1000亿元以上") the text divides where
+# the second target's verb starts.
+_SPLIT_VERBS = re.compile(r"完成|实现|新增|累计|带动|吸引")
+
+
+@dataclass
+class Fragment:
+    indicator: str
+    value: str
+    notes: list[str] = field(default_factory=list)
+    # The indicator ends in 分别 ("A和B满意度分别…"): its names are shared out over the values that follow.
+    respectively: bool = False
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a sentence between , ; 。 (full or half width), stripped, empty ones dropped."""
+    return [c.strip() for c in _CLAUSE_END.split(text) if c.strip()]
+
+
+def extract_fragments(text: str, boxed: bool = False) -> tuple[list[Fragment], list[str]]:
+    """Every (indicator, value) stated in `text` (one bullet or one sentence), plus notes on what was skipped.
+    `boxed`: the text is a 专栏 bullet, where a clause without a figure is a qualitative target."""
+    fragments, notes = [], []
+    for clause in clauses(text):
+        if len(clause) > _MAX_CLAUSE:
+            notes.append(f"a clause of {len(clause)} characters was skipped")
+            continue
+        found = _figures(clause)
+        if found and _DESCRIPTIVE.match(clause):
+            notes.append(f"'{clause[:30]}' describes the previous figure; its numbers are not rows")
+            continue
+        if found:
+            fragments.extend(_split_clause(clause, found, boxed, notes))
+        elif boxed:
+            qualitative = _qualitative(clause)
+            if qualitative:
+                fragments.extend(qualitative)
+            else:
+                notes.append(f"'{clause[:30]}' has no figure and no recognised qualitative phrase; not a row")
+    return fragments, notes
+
+
+def _figures(clause: str) -> list[ValueInText]:
+    """The value phrases that are figures: not bare numbers (96345 热线, “1511计划”, 10强), not small counts in
+    Chinese numerals (两届, 三张金名片: idioms and names far more often than targets; round magnitudes such as
+    十家 / 百家 / 千家 are targets), not an amount that only qualifies the next target's name (100亿服务业项目5个)."""
+    values = [v for v in find_values(clause)
+              if not v.bare and (not v.in_words or re.search(r"[十百千万]", v.text))]
+    kept: list[ValueInText] = []
+    for i, value in enumerate(values):
+        nxt = values[i + 1] if i + 1 < len(values) else None
+        between = clause[value.end:nxt.start] if nxt else ""
+        if (value.parsed.unit is None and nxt is not None and between.strip()
+                and not re.search(r"[、和及与]", between)):
+            continue  # "100亿服务业项目5个": 100亿 is part of the name of what 5个 counts
+        kept.append(value)
+    return kept
+
+
+def _split_clause(clause: str, values: list[ValueInText], boxed: bool, notes: list[str]) -> list[Fragment]:
+    """One clause with its figures → fragments, left to right; `cursor` is where the text not yet given to a
+    fragment starts."""
+    fragments: list[Fragment] = []
+    cursor = 0
+    for i, value in enumerate(values):
+        nxt = values[i + 1] if i + 1 < len(values) else None
+        limit, ambiguous = _tail_limit(clause, value, nxt)
+        tail = clause[value.end:limit]
+        prefix = clause[cursor:value.start]
+        if not _strip_connectors(tail):
+            fragments.extend(_value_last(prefix, value.text, i > 0))
+            cursor = limit
+            continue
+        qualitative = _qualitative_tail(clause, value, tail, limit)
+        if qualitative and _is_lead_in(prefix):
+            if boxed:
+                fragments.append(qualitative)
+            else:
+                notes.append(f"'{qualitative.indicator}{qualitative.value}' is a qualitative result; not a row "
+                             f"outside a 专栏 box")
+            cursor = limit
+            continue
+        if _is_lead_in(prefix) and _counts_things(value, tail):
+            indicator, used, doubts = _counted_noun(tail, nxt is not None and ambiguous)
+            if indicator:
+                fragments.append(Fragment(indicator, value.text, [f"{value.text}{indicator}: {d}" for d in doubts]))
+            cursor = value.end + used
+            continue
+        if prefix.endswith("中") and value.parsed.unit == "%" and tail.startswith("的"):
+            # "完成《…目录》中90%的项目建设": the share is of what precedes 中.
+            fragment = _value_last(prefix[:-1], value.text, i > 0)
+            for f in fragment:
+                f.notes.append(f"'{tail.strip()}' after {value.text} is in neither cell")
+            fragments.extend(fragment)
+            cursor = limit
+            continue
+        notes.append(f"{value.text} in '{clause[:30]}' qualifies what follows it; not a row")
+        cursor = limit
+    _distribute_respectively(fragments, notes)
+    kept = []
+    for fragment in fragments:
+        if not fragment.indicator:
+            notes.append(f"{fragment.value} in '{clause[:30]}' has no indicator printed before it; not a row")
+        elif _is_building_size(fragment):
+            notes.append(f"{fragment.indicator}{fragment.value} is the size of a building or project; not a row")
+        elif fragment.value:
+            kept.append(fragment)
+    return kept
+
+
+def _is_building_size(fragment: Fragment) -> bool:
+    unit = next((v.parsed.unit for v in find_values(fragment.value)), None) or ""
+    return unit.endswith(_AREA_UNITS) and bool(_BUILDING.search(fragment.indicator))
+
+
+def _tail_limit(clause: str, value: ValueInText, nxt: ValueInText | None) -> tuple[int, bool]:
+    """Where the text that may belong to `value` ends: at the last 、 before the next value, else at the next value
+    (ambiguous: it may belong to either), else at the clause end."""
+    if nxt is None:
+        return len(clause), False
+    between = clause[value.end:nxt.start]
+    cut = between.rfind("、")
+    if cut >= 0:
+        return value.end + cut + 1, False
+    return nxt.start, True
+
+
+def _strip_connectors(text: str) -> str:
+    return _CONNECTOR.sub("", text.strip()).strip()
+
+
+def _leading_words_dropped(indicator: str) -> str:
+    """Connectives and time phrases at the start of a value-last indicator, in any order ("其中“十三五”期间注册")."""
+    while True:
+        shorter = TIME_PHRASE.sub("", _strip_connectors(indicator), count=1).strip()
+        if shorter == indicator:
+            return indicator
+        indicator = shorter
+
+
+def _value_last(prefix: str, value: str, after_value: bool) -> list[Fragment]:
+    """The indicator printed before its value; shared subjects with 均 give one row per listed name."""
+    indicator = _leading_words_dropped(prefix.strip())
+    if re.search(r"(?:均|都)(?:为)?$", indicator) and "、" in indicator:
+        # "“两书”签订率、工程质量监督覆盖率…均达到100%": each listed indicator has the value.
+        names = [n.strip() for n in _TRAILING.sub("", indicator).split("、")]
+        return [Fragment(n, value) for n in names if n]
+    names = [n.strip() for n in _LIST_SEPARATOR.split(indicator)]
+    if len(names) > 1 and all(_RATE_NAME.search(n) for n in names):
+        return [Fragment(n, value) for n in names]
+    respectively = bool(re.search(r"分别(?:为)?$", indicator))
+    return [Fragment(_TRAILING.sub("", indicator).strip(), value, respectively=respectively)]
+
+
+def _distribute_respectively(fragments: list[Fragment], notes: list[str]) -> None:
+    """"A和B满意度分别保持在85%和80%以上": A gets 85%, B满意度 80%以上 (the names as printed)."""
+    for i, fragment in enumerate(fragments):
+        if not fragment.respectively:
+            continue
+        followers = []
+        for other in fragments[i + 1:]:
+            if other.indicator:
+                break
+            followers.append(other)
+        names = [n for n in re.split(r"[和、及与]", fragment.indicator) if n.strip()]
+        if followers and len(names) == len(followers) + 1:
+            for target, name in zip([fragment, *followers], names):
+                target.indicator = name.strip()
+        elif followers:
+            notes.append(f"'{fragment.indicator}' 分别 does not divide into {len(followers) + 1} names")
+
+
+def _is_lead_in(prefix: str) -> bool:
+    """A short lead-in before a number-first value: a verb (培育, 选树), 我市, 2020年共有, 争取每年设立, or a list
+    closed by 等."""
+    text = _ANY_TIME_PHRASE.sub("", _strip_connectors(prefix), count=1).strip()  # 计划在“十四五”时期创建
+    for pattern in (_ASPIRATION, _EVERY_YEAR, _SCOPE, _TOTALLING):
+        text = pattern.sub("", text, count=1).strip()
+    return len(text) <= 4 or text.endswith("等")
+
+
+def _counts_things(value: ValueInText, tail: str) -> bool:
+    unit = value.parsed.unit
+    if tail.lstrip().startswith("的"):
+        return True  # "50%以上的中小学校", "300万元的…经费": the value is of what follows 的
+    if unit is None:
+        return value.parsed.multiplier > 1  # 450万居民
+    return unit.startswith(_COUNT_UNITS) and "/" not in unit and not unit.startswith("个百分点")
+
+
+def _counted_noun(tail: str, shared_with_next: bool) -> tuple[str, int, list[str]]:
+    """What a number-first value counts (the text after it), how many characters of `tail` that used, and doubts
+    worth a note."""
+    used, doubts = len(tail), []
+    if shared_with_next:
+        # "重大服务业项目完成投资": the next value's indicator starts at its verb.
+        verbs = [m.start() for m in _SPLIT_VERBS.finditer(tail) if m.start() > 0]
+        if verbs:
+            used = verbs[-1]
+            doubts.append(f"the text up to the next value was divided before '{tail[used:used + 2]}'")
+    # "新增1-2名一级注册计量师和2-3名二级注册计量师": the connector before the next count is in neither name.
+    noun = re.sub(r"(?:[、和及与]|以及)+$", "", tail[:used].strip()).strip()
+    noun = re.sub(r"^的", "", noun).strip()
+    return noun, used, doubts
+
+
+def _qualitative_tail(clause: str, value: ValueInText, tail: str, limit: int) -> Fragment | None:
+    """"4个省控…断面水质全部达到年度目标要求": the count belongs to the subject, the result is the value."""
+    positions = [tail.find(m) for m in _QUAL_MARKERS if tail.find(m) > 0]
+    if not positions:
+        return None
+    cut = value.end + min(positions)
+    indicator = clause[value.start:cut].strip()
+    result = clause[cut:limit].strip()
+    result = re.sub(r"^均", "", result).strip()
+    return Fragment(indicator, result) if indicator and result else None
+
+
+def _qualitative(clause: str) -> list[Fragment]:
+    """A target without a figure: the measured thing as printed and the qualitative phrase as printed."""
+    completion = _COMPLETION.match(clause)
+    if completion:
+        return [Fragment(clause[completion.end():].strip(), completion.group(1))]
+    positions = [(clause.find(m), m) for m in _QUAL_MARKERS if clause.find(m) > 0]
+    if positions:
+        cut, marker = min(positions)
+        subject, result = clause[:cut].strip(), clause[cut:].strip()
+        if marker == "均":
+            result = result[1:].strip()  # 均 ("both") is part of neither cell
+            names = [n.strip() for n in subject.split("、") if n.strip()]
+            return [Fragment(n, result) for n in names] if result else []
+        return [Fragment(subject, result)] if result else []
+    creation = _CREATION.match(clause)
+    if creation:
+        titles = [t.strip() for t in clause[creation.end():].split("、") if t.strip()]
+        return [Fragment(t, creation.group(1)) for t in titles]
+    return []
