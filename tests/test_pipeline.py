@@ -41,7 +41,8 @@ def test_full_refresh_builds_every_published_value(refreshed):
     failed = [key for key, check in _checks(result).items() if not check.passed]
     assert failed == []
     assert {c.check_name for c in result.get_asset_check_evaluations() if c.check_name.startswith("gx_")} == {
-        "gx_int_plan_values", "gx_stg_actuals", "gx_fct_indicator_value", "gx_fct_target_vs_actual"}
+        "gx_int_plan_values", "gx_stg_actuals", "gx_int_observations", "gx_int_observations_actuals_mapped",
+        "gx_fct_indicator_value", "gx_fct_target_vs_actual"}
 
     # Every value cell of every table in raw/plans is a row of the mart, its text intact.
     expected = list(plan_value_cells(workspace / "raw"))
@@ -116,3 +117,46 @@ def test_a_malformed_file_is_set_aside_and_the_refresh_goes_on(refreshed):
     assert f"{table}, row 2, column 'source_line': expected a whole number" in message
     assert _query("SELECT * FROM marts.fct_indicator_value ORDER BY ALL") == values_before
     assert len(list((workspace / "warehouse" / "quarantine").glob("*sanmen_14th__t1.csv"))) == 1
+
+
+def _add_actual(workspace, name, **changes):
+    """A one-row actuals file made from a real row with some cells changed."""
+    with open(workspace / "raw" / "actuals" / "reference_2015_2024.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header, row = rows[0], list(rows[2])
+    for column, value in changes.items():
+        row[header.index(column)] = value
+    with open(workspace / "raw" / "actuals" / name, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, row])
+
+
+def test_every_published_name_maps_to_the_catalog(refreshed):
+    assert _query("SELECT count(*) FROM intermediate.int_observations WHERE indicator_id IS NULL") == [(0,)]
+    assert _query("SELECT count(*) FROM marts.indicator_mapping_candidates") == [(0,)]
+    # synonyms across plans meet under one id
+    ids = _query("SELECT DISTINCT indicator_id FROM marts.fct_indicator_value WHERE indicator IN "
+                 "('主要农产品质量安全监测合格率', '农产品质量安全监测合格率', '主要农产品质量抽检合格率')")
+    assert len(ids) == 1
+
+
+def test_an_unmapped_actual_only_warns_and_gets_candidates(refreshed):
+    workspace, _ = refreshed
+    _add_actual(workspace, "new_name.csv", indicator="县级以上集中式饮用水水源地水质达标率(新口径)")
+    result = _refresh()
+    assert result.success
+    check = _checks(result)[("intermediate/int_observations", "gx_int_observations_actuals_mapped")]
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    candidates = _query("SELECT candidate_indicator_id FROM marts.indicator_mapping_candidates "
+                        "WHERE candidate_rank = 1")
+    assert candidates == [("drinking_water_source_compliance_rate",)]
+
+
+def test_a_unit_that_does_not_convert_blocks_the_marts(refreshed):
+    workspace, _ = refreshed
+    before = _query("SELECT * FROM marts.fct_actual ORDER BY ALL")
+    _add_actual(workspace, "odd_unit.csv", unit="个")  # a percentage indicator reported as a count
+    result = _refresh()
+    gx = _checks(result)[("intermediate/int_observations", "gx_int_observations")]
+    assert not gx.passed and not result.success
+    assert any(f["column"] == "unit_convertible" for f in gx.metadata["failures"].value)
+    assert _query("SELECT * FROM marts.fct_actual ORDER BY ALL") == before

@@ -10,3 +10,8 @@
 {% macro exact_difference(a, b) -%}
     ({{ a }}::decimal(38, 10) - {{ b }}::decimal(38, 10))::double
 {%- endmacro %}
+
+{#- A value times a unit-conversion factor, exact in decimal (0.0001 × 53000 元 = 5.3 万元). -#}
+{% macro scale_by(value, factor) -%}
+    case when {{ factor }} is not null then ({{ value }}::decimal(38, 12) * {{ factor }}::decimal(38, 12))::double end
+{%- endmacro %}

@@ -1,24 +1,15 @@
-{#- Whether a lower number is better for an indicator whose target prints no comparator ("40µg/m3", "0.42").
-    A printed comparator always wins; this guess is only for bare numbers and is reported as an assumption.
-    The canonical indicator catalog (a later issue) replaces it with a reviewed direction per indicator. -#}
-{% macro lower_is_better(indicator, unit) -%}
-    (
-        {{ unit }} in ('µg/m3', 'μg/m3', '微克/立方米', '微克每立方米', '吨/万元GDP', '吨标准煤/万元')
-        or regexp_matches({{ indicator }}, '浓度|事故率|死亡|不合格|能耗|排放量|发现率|投诉率')
-    )
-{%- endmacro %}
-
-{#- The direction a target asks for: '>=' / '>' / '<=' / '<' / 'range', from its printed comparator, or
-    assumed from the indicator for a bare number ('=' or 'approx'). -#}
-{% macro target_direction(comparator, indicator, unit) -%}
+{#- The direction a target asks for: its printed comparator (>=, >, <=, <, range) when it has one, else the
+    catalog's direction for the indicator (higher → >=, lower → <=, band → range). -#}
+{% macro target_direction(comparator, catalog_direction) -%}
     case
         when {{ comparator }} in ('>=', '>', '<=', '<', 'range') then {{ comparator }}
-        when {{ comparator }} in ('=', 'approx') and {{ lower_is_better(indicator, unit) }} then '<='
-        when {{ comparator }} in ('=', 'approx') then '>='
+        when {{ comparator }} in ('=', 'approx') and {{ catalog_direction }} = 'higher' then '>='
+        when {{ comparator }} in ('=', 'approx') and {{ catalog_direction }} = 'lower' then '<='
+        when {{ comparator }} in ('=', 'approx') and {{ catalog_direction }} = 'band' then 'range'
     end
 {%- endmacro %}
 
-{#- met / not_met / not_assessable for an actual against a target, given the target's direction. -#}
+{#- met / not_met for an actual against a target, given the target's direction (null when it cannot say). -#}
 {% macro verdict(direction, target, target_upper, actual) -%}
     case
         when {{ direction }} is null or {{ target }} is null or {{ actual }} is null then 'not_assessable'
@@ -27,6 +18,16 @@
         when {{ direction }} = '<=' then case when {{ actual }} <= {{ target }} then 'met' else 'not_met' end
         when {{ direction }} = '<' then case when {{ actual }} < {{ target }} then 'met' else 'not_met' end
         when {{ direction }} = 'range' then
-            case when {{ actual }} between {{ target }} and {{ target_upper }} then 'met' else 'not_met' end
+            case when {{ actual }} between {{ target }} and coalesce({{ target_upper }}, {{ target }})
+                then 'met' else 'not_met' end
+    end
+{%- endmacro %}
+
+{#- A reported 完成情况 read as a verdict: 已完成 / 完成… → met, 未完成… → not_met, anything else (政策调整,不再开展,
+    不再统计, 积极推行建设中) → null. -#}
+{% macro reported_verdict(status) -%}
+    case
+        when regexp_matches({{ status }}, '^未完成') then 'not_met'
+        when regexp_matches({{ status }}, '^(已)?完成') then 'met'
     end
 {%- endmacro %}

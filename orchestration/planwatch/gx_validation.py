@@ -24,12 +24,13 @@ class Suite:
     description: str
     expectations: list[dict]
     path: Path
+    severity: str = "error"  # error: a failure blocks what is downstream; warn: it is reported only
 
     @classmethod
     def load(cls, path: Path) -> "Suite":
         spec = json.loads(path.read_text(encoding="utf-8"))
         return cls(spec["name"], spec["asset"], spec["key_columns"], spec.get("description", ""),
-                   spec["expectations"], path)
+                   spec["expectations"], path, spec.get("severity", "error"))
 
     @property
     def table(self) -> str:

@@ -6,6 +6,7 @@ select
     regions.region_name,
     actuals.region_name as region_name_as_published,
     actuals.indicator,
+    observations.indicator_id,
     actuals.year,
     actuals.raw_value,
     actuals.comparator,
@@ -14,6 +15,8 @@ select
     actuals.unit_as_published,
     actuals.unit_recognised,
     actuals.unit_note,
+    observations.canonical_unit,
+    observations.canonical_value,
     actuals.scope,
     actuals.scope = '全域' as is_whole_region,
     actuals.period,
@@ -28,3 +31,5 @@ select
     actuals._source_row as source_row
 from {{ ref('stg_actuals') }} as actuals
 left join {{ ref('dim_region') }} as regions using (region_code)
+left join {{ ref('int_observations') }} as observations
+    on observations.observation_id = actuals._source_file || '#' || actuals._source_row

@@ -6,6 +6,10 @@ with plan_values as (
 
 documents as (
     select * from {{ ref('stg_plan_documents') }}
+),
+
+observations as (
+    select * from {{ ref('int_observations') }} where source_kind = 'plan'
 )
 
 select
@@ -23,6 +27,7 @@ select
     plan_values.category,
     plan_values.subcategory,
     plan_values.indicator,
+    observations.indicator_id,
     plan_values.unit,
     plan_values.unit_as_published,
     plan_values.unit_source,
@@ -37,6 +42,11 @@ select
     plan_values.multiplier,
     plan_values.value,
     plan_values.value_upper,
+    observations.canonical_unit,
+    observations.canonical_value,
+    observations.canonical_value_upper,
+    observations.unit_assumed,
+    observations.unit_convertible,
     plan_values.qualifier,
     plan_values.comparator = 'unparsed' as is_unparsed,
     plan_values.parse_note,
@@ -49,3 +59,4 @@ select
     plan_values._source_row as source_row
 from plan_values
 inner join documents using (document_id)
+left join observations on observations.observation_id = plan_values.indicator_value_id

@@ -1,70 +1,44 @@
 -- Every target beside the actual for its year, where one was published, with a computed verdict.
--- The actual is taken, in this order, from: the same row of the same table (a 十三五 completion table);
--- another table of the region's documents under the exact same indicator name; raw/actuals under the exact
--- same name, whole-region scope and a full-year period only. Names are matched exactly for now; a canonical
--- indicator catalog will match synonyms.
-with plan_values as (
-    select * from {{ ref('fct_indicator_value') }}
+-- Actuals are matched through the canonical indicator catalog (indicator_id), in this order: the same row of the
+-- same table (a 十三五 completion table); another table or prose result of the region's documents; raw/actuals
+-- (whole-region, full-year figures only: a 市区 figure is never the region's). Values are compared in the
+-- indicator's canonical unit.
+with observations as (
+    select * from {{ ref('int_observations') }}
 ),
 
 targets as (
-    select * from plan_values where value_kind = 'target'
+    select * from observations where source_kind = 'plan' and value_kind = 'target'
+),
+
+actuals as (
+    select * from observations where value_kind = 'actual'
 ),
 
 candidates as (
-    select
-        targets.indicator_value_id as target_id,
-        1 as priority,
-        'same_row' as actual_source,
-        actuals.indicator_value_id as actual_id,
-        actuals.raw_value,
-        actuals.comparator,
-        actuals.value,
-        actuals.unit,
-        '全域' as scope,
-        'normal' as status
+    select targets.observation_id as target_id, actuals.*, 1 as priority, 'same_row' as actual_source
     from targets
-    inner join plan_values as actuals
+    inner join actuals
         on actuals.document = targets.document
         and actuals.table_id = targets.table_id
         and actuals.row_no = targets.row_no
-        and actuals.value_kind = 'actual'
         and actuals.year = targets.year
     union all
-    select
-        targets.indicator_value_id,
-        2,
-        'plan_document',
-        actuals.indicator_value_id,
-        actuals.raw_value,
-        actuals.comparator,
-        actuals.value,
-        actuals.unit,
-        '全域',
-        'normal'
+    select targets.observation_id, actuals.*, 2, 'plan_document'
     from targets
-    inner join plan_values as actuals
-        on actuals.region_code = targets.region_code
-        and actuals.indicator = targets.indicator
-        and actuals.value_kind = 'actual'
+    inner join actuals
+        on actuals.source_kind = 'plan'
+        and actuals.region_code = targets.region_code
+        and actuals.indicator_id = targets.indicator_id
         and actuals.year = targets.year
         and not (actuals.document = targets.document and actuals.table_id = targets.table_id)
     union all
-    select
-        targets.indicator_value_id,
-        3,
-        'published_actual',
-        actuals.actual_id,
-        actuals.raw_value,
-        actuals.comparator,
-        actuals.value,
-        actuals.unit,
-        actuals.scope,
-        actuals.status
+    select targets.observation_id, actuals.*, 3, 'published_actual'
     from targets
-    inner join {{ ref('fct_actual') }} as actuals
-        on actuals.region_code = targets.region_code
-        and actuals.indicator = targets.indicator
+    inner join actuals
+        on actuals.source_kind = 'published_actual'
+        and actuals.region_code = targets.region_code
+        and actuals.indicator_id = targets.indicator_id
         and actuals.year = targets.year
         and actuals.is_whole_region
         and actuals.period = 'year'
@@ -72,23 +46,23 @@ candidates as (
 
 best as (
     select * from candidates
-    qualify row_number() over (partition by target_id order by priority, actual_id) = 1
+    qualify row_number() over (partition by target_id order by priority, observation_id) = 1
 ),
 
 joined as (
     select
         targets.*,
-        {{ target_direction('targets.comparator', 'targets.indicator', 'targets.unit') }} as direction,
+        {{ target_direction('targets.comparator', 'targets.direction') }} as target_direction,
         best.actual_source,
-        best.actual_id,
+        best.observation_id as actual_id,
         best.raw_value as actual_raw_value,
         best.comparator as actual_comparator,
-        best.value as actual_value,
+        best.canonical_value as actual_canonical_value,
         best.unit as actual_unit,
         best.scope as actual_scope,
         best.status as actual_status
     from targets
-    left join best on best.target_id = targets.indicator_value_id
+    left join best on best.target_id = targets.observation_id
 ),
 
 judged as (
@@ -98,67 +72,68 @@ judged as (
             when comparator = 'na' then 'no target value published'
             when comparator = 'qual' then 'qualitative target: no number to compare'
             when comparator = 'unparsed' then 'target text could not be parsed'
+            when target_direction is null then 'direction of the indicator is unknown'
             when actual_id is null then 'no actual published for ' || year
-            when actual_value is null then 'actual is not a number: ' || coalesce(actual_raw_value, '')
-            when unit is not null and actual_unit is not null and unit <> actual_unit
-                then 'units differ: target ' || unit || ', actual ' || actual_unit
+            when actual_canonical_value is null then 'actual is not a number: ' || coalesce(actual_raw_value, '')
         end as not_assessable_reason
     from joined
 ),
 
 verdicts as (
     select
-        indicator_value_id as target_id,
+        observation_id as target_id,
         region_code,
-        region_name,
-        plan_id,
         plan_period,
         document,
         table_id,
         row_no,
         category,
         indicator,
-        unit,
+        indicator_id,
+        canonical_unit,
         year,
         raw_value as target_raw_value,
         comparator as target_comparator,
-        value as target_value,
-        value_upper as target_value_upper,
+        canonical_value as target_value,
+        canonical_value_upper as target_value_upper,
         qualifier as target_qualifier,
-        direction,
+        target_direction as direction,
         case
             when comparator in ('>=', '>', '<=', '<', 'range') then 'printed comparator'
-            when direction is not null then 'assumed from the indicator (no comparator printed)'
+            when target_direction is not null then 'catalog direction of ' || indicator_id
         end as direction_basis,
         actual_source,
         actual_id,
         actual_raw_value,
-        actual_value,
+        actual_canonical_value as actual_value,
         actual_unit,
         actual_scope,
         actual_status,
         case when not_assessable_reason is null
-            then {{ verdict('direction', 'value', 'value_upper', 'actual_value') }}
+            then {{ verdict('target_direction', 'canonical_value', 'canonical_value_upper', 'actual_canonical_value') }}
             else 'not_assessable'
         end as verdict,
         coalesce(
             not_assessable_reason,
             'actual ' || actual_raw_value || ' against target ' || raw_value
+                || case when actual_status <> 'normal' then ' (actual is ' || actual_status || ')' else '' end
         ) as verdict_reason,
-        case when not_assessable_reason is null then {{ exact_difference('actual_value', 'value') }} end as gap,
+        case when not_assessable_reason is null
+            then {{ exact_difference('actual_canonical_value', 'canonical_value') }}
+        end as gap,
         reported_status,
-        case
-            when regexp_matches(reported_status, '^未完成') then 'not_met'
-            when regexp_matches(reported_status, '^(已)?完成') then 'met'
-        end as reported_verdict,
+        {{ reported_verdict('reported_status') }} as reported_verdict,
         source_line
     from judged
 )
 
 select
-    *,
+    verdicts.*,
+    regions.region_name,
+    verdicts.region_code || '_' || verdicts.year as plan_id,
     case
         when reported_verdict is null or verdict = 'not_assessable' then null
         else reported_verdict = verdict
     end as reported_status_agrees
 from verdicts
+left join {{ ref('dim_region') }} as regions using (region_code)

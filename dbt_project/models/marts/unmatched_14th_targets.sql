@@ -1,5 +1,5 @@
--- 十四五 targets for which no 2020 value was found under the exact same indicator name: the work list for the
--- canonical indicator catalog (never matched by guessing here).
+-- 十四五 targets for which no 2020 value was found for their canonical indicator (or that have no catalog id):
+-- the work list for transcribing more actuals or reviewing the catalog; nothing here is matched by guessing.
 select
     target_id,
     region_code,
@@ -9,6 +9,7 @@ select
     row_no,
     category,
     indicator,
+    indicator_id,
     unit,
     target_raw_value,
     target_comparator

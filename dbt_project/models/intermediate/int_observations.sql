@@ -1,0 +1,142 @@
+-- Every published figure in one long table - plan values (targets, actuals, baselines) and published actuals -
+-- mapped to the canonical indicator catalog through the reviewed aliases, and converted to the indicator's
+-- canonical unit. A value printed without a unit takes the indicator's unit (unit_assumed); counts printed with
+-- another measure word (个 / 家 / 项 …, seeds/count_measure_words.csv) are the same count; other units convert
+-- through seeds/unit_conversions.csv (a row may be limited to one indicator). A unit that cannot be converted
+-- keeps canonical_value null and unit_convertible false (a GX check stops it).
+with plan_values as (
+    select
+        values.indicator_value_id as observation_id,
+        'plan' as source_kind,
+        documents.region_code,
+        values.document_id as document,
+        values.table_id,
+        values.row_no,
+        values.plan_period,
+        values.category,
+        values.indicator,
+        values.year,
+        values.value_kind,
+        values.raw_value,
+        values.comparator,
+        values.value,
+        values.value_upper,
+        values.qualifier,
+        values.unit,
+        '全域' as scope,
+        'year' as period,
+        'normal' as status,
+        values.reported_status,
+        values.source_line
+    from {{ ref('int_plan_values') }} as values
+    inner join {{ ref('stg_plan_documents') }} as documents using (document_id)
+),
+
+published_actuals as (
+    select
+        _source_file || '#' || _source_row,
+        'published_actual',
+        region_code,
+        null,
+        null,
+        null,
+        null,
+        null,
+        indicator,
+        year,
+        'actual',
+        raw_value,
+        comparator,
+        value,
+        null,
+        null,
+        unit,
+        scope,
+        period,
+        status,
+        null,
+        null
+    from {{ ref('stg_actuals') }}
+),
+
+observations as (
+    select * from plan_values
+    union all
+    select * from published_actuals
+),
+
+mapped as (
+    select
+        observations.*,
+        aliases.indicator_id,
+        catalog.measure_type,
+        catalog.canonical_unit,
+        catalog.direction,
+        catalog.accumulation,
+        catalog.valid_min,
+        catalog.valid_max,
+        coalesce(observations.unit, nullif(catalog.canonical_unit, '')) as unit_used,
+        observations.unit is null and nullif(catalog.canonical_unit, '') is not null as unit_assumed
+    from observations
+    left join {{ ref('indicator_aliases') }} as aliases on aliases.name_as_published = observations.indicator
+    left join {{ ref('indicator_catalog') }} as catalog using (indicator_id)
+),
+
+count_words as (
+    select unit from {{ ref('count_measure_words') }}
+),
+
+converted as (
+    select
+        mapped.*,
+        case
+            when mapped.unit_used is not distinct from nullif(mapped.canonical_unit, '') then 1.0
+            when mapped.measure_type = 'count'
+                and mapped.unit_used in (select unit from count_words)
+                and mapped.canonical_unit in (select unit from count_words) then 1.0
+            else conversions.factor
+        end as unit_factor
+    from mapped
+    left join {{ ref('unit_conversions') }} as conversions
+        on conversions.from_unit = mapped.unit_used
+        and conversions.to_unit = mapped.canonical_unit
+        and (conversions.indicator_id is null or conversions.indicator_id = mapped.indicator_id)
+)
+
+select
+    observation_id,
+    source_kind,
+    region_code,
+    document,
+    table_id,
+    row_no,
+    plan_period,
+    category,
+    indicator,
+    indicator_id,
+    year,
+    value_kind,
+    raw_value,
+    comparator,
+    value,
+    value_upper,
+    qualifier,
+    unit,
+    unit_assumed,
+    canonical_unit,
+    -- an unmapped name has no canonical unit yet: the mapping checks speak for it, not this one
+    unit_factor is not null or value is null or indicator_id is null as unit_convertible,
+    {{ scale_by('value', 'unit_factor') }} as canonical_value,
+    {{ scale_by('value_upper', 'unit_factor') }} as canonical_value_upper,
+    measure_type,
+    direction,
+    accumulation,
+    valid_min,
+    valid_max,
+    scope,
+    scope = '全域' as is_whole_region,
+    period,
+    status,
+    reported_status,
+    source_line
+from converted

@@ -1,0 +1,143 @@
+-- One row per region × canonical indicator × 十四五 target: the 2020 baseline, the latest whole-region full-year
+-- actual, the target, the value the straight path expects for the latest year, and the status by the Open SDG
+-- progress measure (pw_assess_progress = planwatch.progress.assess; docs/methodology.md).
+with observations as (
+    select * from {{ ref('int_observations') }}
+),
+
+targets as (
+    select * from observations
+    where source_kind = 'plan' and value_kind = 'target' and plan_period = '十四五'
+),
+
+baselines as (
+    -- the target's own table's 2020 column first, then the region's 十三五 actual, then a published 2020 figure
+    select targets.observation_id as target_id, base.canonical_value, base.year, base.raw_value,
+        1 as priority, 'own_table_baseline' as base_source
+    from targets
+    inner join observations as base
+        on base.document = targets.document and base.table_id = targets.table_id and base.row_no = targets.row_no
+        and base.value_kind = 'baseline'
+    union all
+    select targets.observation_id, base.canonical_value, base.year, base.raw_value, 2, '13th_plan_actual'
+    from targets
+    inner join observations as base
+        on base.source_kind = 'plan' and base.value_kind = 'actual' and base.year = 2020
+        and base.region_code = targets.region_code and base.indicator_id = targets.indicator_id
+    union all
+    select targets.observation_id, base.canonical_value, base.year, base.raw_value, 3, 'published_actual'
+    from targets
+    inner join observations as base
+        on base.source_kind = 'published_actual' and base.year = 2020 and base.is_whole_region
+        and base.period = 'year' and base.region_code = targets.region_code
+        and base.indicator_id = targets.indicator_id
+),
+
+latest as (
+    -- the most recent whole-region, full-year figure after 2020; 市区 figures and half-year figures are not used
+    select targets.observation_id as target_id, actual.canonical_value, actual.year, actual.raw_value,
+        actual.scope, actual.status, actual.observation_id as actual_id
+    from targets
+    inner join observations as actual
+        on actual.source_kind = 'published_actual' and actual.year > 2020 and actual.year <= targets.year
+        and actual.is_whole_region and actual.period = 'year'
+        and actual.region_code = targets.region_code and actual.indicator_id = targets.indicator_id
+    qualify row_number() over (partition by targets.observation_id order by actual.year desc, actual.observation_id) = 1
+),
+
+assessed as (
+    select
+        targets.*,
+        base.base_source,
+        base.year as base_year,
+        base.raw_value as base_raw_value,
+        base.canonical_value as base_value,
+        latest.year as latest_year,
+        latest.raw_value as latest_raw_value,
+        latest.canonical_value as latest_value,
+        latest.scope as latest_scope,
+        latest.status as latest_status,
+        latest.actual_id as latest_actual_id,
+        {{ target_direction('targets.comparator', 'targets.direction') }} as target_direction
+    from targets
+    left join (
+        select * from baselines qualify row_number() over (partition by target_id order by priority) = 1
+    ) as base on base.target_id = targets.observation_id
+    left join latest on latest.target_id = targets.observation_id
+),
+
+starts as (
+    -- A 新增 target counts what is new within 2021-2025: it starts from 0 in 2020, whatever the 十三五 period
+    -- added (that figure is a flow of another period, shown as base_value but not used as the start).
+    select
+        *,
+        case when accumulation = 'new' then 2020 else base_year end as progress_base_year,
+        case when accumulation = 'new' then 0.0 else base_value end as progress_base_value
+    from assessed
+),
+
+progress as (
+    select
+        *,
+        -- Open SDG: the latest year with data is "current"; with nothing after 2020 that is the base itself, so a
+        -- target already met in 2020 is achieved and any other gets "only one data point"
+        pw_assess_progress(
+            progress_base_year, progress_base_value,
+            coalesce(latest_year, progress_base_year), coalesce(latest_value, progress_base_value),
+            year, canonical_value,
+            case target_direction
+                when '>=' then 'higher' when '>' then 'higher'
+                when '<=' then 'lower' when '<' then 'lower'
+                when 'range' then 'band'
+            end,
+            canonical_value_upper,
+            accumulation,
+            case when canonical_unit = '%' then 100.0 end
+        ) as assessment
+    from starts
+)
+
+select
+    observation_id as target_id,
+    region_code,
+    regions.region_name,
+    region_code || '_' || year as plan_id,
+    indicator_id,
+    indicator as indicator_as_published,
+    category,
+    canonical_unit,
+    accumulation,
+    base_source,
+    base_year,
+    base_raw_value,
+    base_value,
+    progress_base_value,
+    latest_year,
+    latest_raw_value,
+    latest_value,
+    latest_scope,
+    latest_status,
+    latest_actual_id,
+    comparator as target_comparator,
+    raw_value as target_raw_value,
+    canonical_value as target_value,
+    canonical_value_upper as target_value_upper,
+    year as target_year,
+    assessment.expected as expected_on_path,
+    assessment.method as method,
+    case
+        when comparator = 'qual' then 'not_assessable'
+        else assessment.status
+    end as status,
+    case
+        when comparator = 'qual' then 'qualitative target: no number to measure progress by'
+        else assessment.reason
+    end as status_reason,
+    assessment.ratio as progress_ratio,
+    assessment.score as score,
+    document,
+    table_id,
+    row_no,
+    source_line
+from progress
+left join {{ ref('dim_region') }} as regions using (region_code)
