@@ -11,7 +11,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup run test dev clean extract-accuracy
+.PHONY: setup run test dev clean extract-accuracy docs rollback browser
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -32,8 +32,15 @@ setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 run: setup
 	$(VENV)/bin/planwatch refresh
 
-test: setup
+test: setup browser
 	$(VENV)/bin/pytest
+
+# Headless Chromium and CJK fonts, for the test that renders the HTML report (Debian packages; needs root).
+# Best effort: without them that one test is skipped outside CI and fails in CI.
+browser:
+	-@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium fonts-noto-cjk)
 
 dev: setup
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m planwatch.definitions
@@ -44,3 +51,13 @@ clean:
 # Extract every document in ../shared/seeds and compare with the reviewed tables in raw/plans.
 extract-accuracy: setup
 	$(VENV)/bin/planwatch extract-accuracy
+
+# dbt's documentation site for every model and column (one self-contained file: warehouse/docs/static_index.html).
+docs: setup
+	cd dbt_project && PLANWATCH_BUILD=$(CURDIR)/warehouse/.build/planwatch.duckdb ../$(VENV)/bin/dbt docs generate \
+		--static --profiles-dir . --target-path $(CURDIR)/warehouse/docs
+	@echo "open warehouse/docs/static_index.html"
+
+# Publish the previous kept version of the warehouse again.
+rollback: setup
+	$(VENV)/bin/planwatch rollback

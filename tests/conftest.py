@@ -36,3 +36,31 @@ def plan_value_cells(raw_root: Path):
             for row_no, row in enumerate(table.rows, start=1):
                 for column in value_columns:
                     yield manifest["document_id"], spec["table_id"], row_no, column, row[column]
+
+
+@pytest.fixture(scope="session")
+def published_warehouse_file(tmp_path_factory):
+    """A real refresh, published, in a private folder."""
+    import os
+    import shutil
+
+    import dagster as dg
+
+    root = tmp_path_factory.mktemp("bi")
+    shutil.copytree(PROJECT_ROOT / "raw", root / "raw")
+    env = {"PLANWATCH_RAW": str(root / "raw"), "PLANWATCH_WAREHOUSE": str(root / "warehouse" / "planwatch.duckdb")}
+    saved = {k: os.environ.get(k) for k in (*env, "PLANWATCH_BUILD")}
+    os.environ.update(env)
+    try:
+        from planwatch.definitions import build_definitions
+
+        result = build_definitions().resolve_job_def("refresh").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral())
+        assert result.success
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return Path(env["PLANWATCH_WAREHOUSE"])

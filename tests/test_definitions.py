@@ -55,3 +55,12 @@ def test_sensor_fires_on_new_changed_and_removed_files_only(workspace):
     removed, _ = evaluate(cursor_after_change)
     assert len(removed.run_requests) == 1
     assert removed.run_requests[0].tags["planwatch/changes"] == "removed: actuals/2025_bulletin.csv"
+
+
+def test_actuals_are_due_six_months_after_their_year():
+    from datetime import date
+
+    from planwatch.freshness import latest_due_year
+
+    assert latest_due_year(date(2026, 11, 21)) == 2025
+    assert latest_due_year(date(2026, 3, 1)) == 2024

@@ -1,6 +1,7 @@
 """The whole refresh through the real parts: Dagster in-process run → DuckDB → dbt build → GX suites."""
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -39,7 +40,9 @@ def refreshed(workspace):
 def test_full_refresh_builds_every_published_value(refreshed):
     workspace, result = refreshed
     failed = [key for key, check in _checks(result).items() if not check.passed]
-    assert failed == []
+    # the one warning: real actuals for 2025 have not been transcribed yet
+    assert failed == [("raw/actuals", "actuals_fresh")]
+    assert _checks(result)[("raw/actuals", "actuals_fresh")].severity == dg.AssetCheckSeverity.WARN
     assert {c.check_name for c in result.get_asset_check_evaluations() if c.check_name.startswith("gx_")} == {
         "gx_int_plan_values", "gx_stg_actuals", "gx_int_observations", "gx_int_observations_actuals_mapped",
         "gx_fct_indicator_value", "gx_fct_target_vs_actual"}
@@ -50,6 +53,9 @@ def test_full_refresh_builds_every_published_value(refreshed):
     assert sorted(built) == sorted(expected)
 
     assert _query("SELECT count(*) FROM marts.dim_region") == [(9,)]
+    # the published file says which run built it, from which inputs, with which checks
+    [(run_id, failed, inputs)] = _query("SELECT run_id, checks_failed, input_files FROM meta.build_info")
+    assert run_id == result.run_id and failed == 0 and "actuals/reference_2015_2024.csv" in json.loads(inputs)
     assert _query("SELECT raw_value, comparator, value, unit, reported_status FROM marts.fct_indicator_value "
                   "WHERE document = 'dongtou_14th' AND indicator = '特种设备万台事故率' AND value_kind = 'target'") == [
         ("≤0.42", "<=", 0.42, "%", "已完成")]
@@ -97,6 +103,7 @@ def test_a_failing_gx_suite_blocks_the_marts(refreshed):
     assert "dbt_staging" in started and "dbt_marts" not in started  # the blocking check stopped the marts
     assert not result.success
     assert _query("SELECT * FROM marts.fct_actual ORDER BY ALL") == marts_before
+    assert "published_warehouse" not in started  # the published file was left as it was
 
 
 def test_a_malformed_file_is_set_aside_and_the_refresh_goes_on(refreshed):

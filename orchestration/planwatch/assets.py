@@ -10,6 +10,8 @@ from dagster_duckdb import DuckDBResource
 from planwatch import settings
 from planwatch.ingest import IngestReport, ingest_actuals, ingest_plans
 from planwatch.project import dbt_project
+from planwatch.publish import publish
+from planwatch.report import render_report
 from planwatch.warehouse import ensure_warehouse_file
 
 
@@ -56,7 +58,7 @@ _PLAN_DESCRIPTIONS = {
 )
 def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Load raw/plans into raw.plan_* with lineage; a document's files are accepted or rejected together."""
-    ensure_warehouse_file(settings.warehouse_path())
+    ensure_warehouse_file(settings.build_path())
     with duckdb.get_connection() as conn:
         report = ingest_plans(conn, settings.raw_dir(), settings.quarantine_dir())
         yield from _ingest_results(report, conn, tuple(_PLAN_DESCRIPTIONS), context)
@@ -70,7 +72,7 @@ def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
 )
 def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Load raw/actuals/*.csv into raw.actuals with lineage; each file is accepted or rejected on its own."""
-    ensure_warehouse_file(settings.warehouse_path())
+    ensure_warehouse_file(settings.build_path())
     with duckdb.get_connection() as conn:
         report = ingest_actuals(conn, settings.raw_dir(), settings.quarantine_dir())
         yield from _ingest_results(report, conn, ("actuals",), context)
@@ -94,7 +96,43 @@ def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from _build(context, dbt)
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, select="path:models/marts", name="dbt_marts")
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, select="path:models/marts path:models/analytics",
+            name="dbt_marts")
 def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """The marts analysts read (schema marts), with their dbt tests."""
     yield from _build(context, dbt)
+
+
+@dg.asset(
+    group_name="publish",
+    kinds={"duckdb"},
+    deps=[key for key in dbt_marts.keys],
+    description="The published warehouse (PLANWATCH_WAREHOUSE): a checked copy of the working file, replaced "
+                "atomically, with meta.build_info. Runs only when every blocking check upstream passed.",
+)
+def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    records = context.instance.get_records_for_run(
+        context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    checks = []
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        checks.append({"asset": evaluation.asset_key.to_user_string(), "check": evaluation.check_name,
+                       "passed": evaluation.passed, "severity": evaluation.severity.value})
+    version = publish(settings.build_path(), settings.warehouse_path(), settings.versions_dir(), context.run_id,
+                      checks)
+    context.log.info(f"published {version.name} → {settings.warehouse_path()}")
+    return dg.MaterializeResult(metadata={"version": version.name, "path": str(settings.warehouse_path()),
+                                          "checks_recorded": len(checks)})
+
+
+@dg.asset(
+    group_name="publish",
+    kinds={"html"},
+    deps=[published_warehouse],
+    description="warehouse/report/index.html: per region, targets beside the 2020 value and latest actual, the "
+                "十三五 completion table with computed vs reported status, progress charts. Self-contained.",
+)
+def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    path = render_report(settings.warehouse_path(), settings.report_path())
+    context.log.info(f"report: {path}")
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path))})

@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     promote = commands.add_parser("promote", help="copy a reviewed draft from raw/extracted into raw/plans")
     promote.add_argument("draft", type=Path)
     promote.add_argument("--replace", action="store_true", help="overwrite an existing raw/plans/<document>")
+    commands.add_parser("rollback", help="publish the previous kept version of the warehouse again")
     accuracy = commands.add_parser("extract-accuracy", help="extract the seed documents and compare with raw/plans")
     accuracy.add_argument("--seeds", type=Path, default=None, help="folder of the documents (../shared/seeds)")
     args = parser.parse_args(argv)
@@ -30,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         return extract_command(args.document, args.out, args.long, args.id)
     if args.command == "promote":
         return promote_command(args.draft, args.replace)
+    if args.command == "rollback":
+        return rollback_command()
     if args.command == "extract-accuracy":
         return accuracy_command(args.seeds)
     return 2
@@ -70,6 +73,20 @@ def promote_command(draft: Path, replace: bool) -> int:
     return 0
 
 
+def rollback_command() -> int:
+    from planwatch import settings
+    from planwatch.publish import build_info, rollback
+
+    try:
+        version = rollback(settings.warehouse_path(), settings.versions_dir())
+    except (LookupError, duckdb.Error) as error:
+        print(f"planwatch rollback: {error}", file=sys.stderr)
+        return 1
+    info = build_info(settings.warehouse_path())
+    print(f"published {version.name} again (run {info['run_id']}, built {info['built_at']})")
+    return 0
+
+
 def accuracy_command(seeds: Path | None) -> int:
     from planwatch import settings
     from planwatch.extract.accuracy import measure, render
@@ -101,16 +118,20 @@ def refresh() -> int:
     checks = result.get_asset_check_evaluations()
     summary = _summary(settings.warehouse_path(), checks, result, time.monotonic() - started)
     print(summary)
-    failed = [c for c in checks if not c.passed]
+    # warnings (late actuals, unmapped actual names) are reported, not failures; a rejected file is a failure
+    failed = [c for c in checks if not c.passed
+              and (c.severity == dg.AssetCheckSeverity.ERROR or c.check_name == "raw_files_accepted")]
     return 0 if result.success and not failed else 1
 
 
 def _summary(warehouse, checks, result, seconds: float) -> str:
     lines = ["", "planwatch refresh summary", "=" * 25]
+    if not warehouse.exists():
+        return "\n".join(lines + [f"no published warehouse at {warehouse} yet"])
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         tables = conn.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() "
-            "WHERE schema_name IN ('raw', 'marts') AND NOT starts_with(table_name, '_') ORDER BY 1, 2"
+            "WHERE schema_name IN ('marts', 'meta') AND NOT starts_with(table_name, '_') ORDER BY 1, 2"
         ).fetchall()
         lines.append("tables (rows):")
         for schema, name in tables:
@@ -119,13 +140,15 @@ def _summary(warehouse, checks, result, seconds: float) -> str:
     rejected = [message for c in checks if c.check_name == "raw_files_accepted" and not c.passed
                 for message in c.metadata["rejected"].value]
     passed = [c for c in checks if c.passed]
-    failed = [c for c in checks if not c.passed]
-    lines.append(f"checks: {len(passed)} passed, {len(failed)} failed "
+    failed = [c for c in checks if not c.passed and c.severity.value == "ERROR"]
+    warned = [c for c in checks if not c.passed and c.severity.value != "ERROR"]
+    lines.append(f"checks: {len(passed)} passed, {len(failed)} failed, {len(warned)} warned "
                  f"({sum('gx_' in c.check_name for c in checks)} Great Expectations suites, "
                  f"{sum('gx_' not in c.check_name for c in checks)} dbt tests and file checks)")
-    for check in failed:
-        lines.append(f"  FAILED {check.asset_key.to_user_string()}:{check.check_name} "
-                     f"{(check.description or '')[:300]}")
+    for label, group in (("FAILED", failed), ("WARNING", warned)):
+        for check in group:
+            lines.append(f"  {label} {check.asset_key.to_user_string()}:{check.check_name} "
+                         f"{(check.description or '')[:300]}")
     for event in result.all_events:
         if event.is_step_failure:
             lines.append(f"  step failed: {event.step_key}: {event.event_specific_data.error.message.strip()[:300]}")
@@ -135,7 +158,20 @@ def _summary(warehouse, checks, result, seconds: float) -> str:
         lines.append("rejected input files (their earlier rows are kept; copies are in warehouse/quarantine):")
         lines.extend(f"  {message}" for message in rejected)
     lines.append(f"run: {'succeeded' if result.success else 'FAILED'} in {seconds:.1f}s (run id {result.run_id})")
-    lines.append(f"warehouse: {warehouse}")
+    try:
+        from planwatch.publish import build_info
+
+        info = build_info(warehouse)
+        lines.append(f"published: {warehouse} (version {info['version']}, run {info['run_id']}; "
+                     f"{info['checks_passed']} checks passed, {info['checks_failed']} failed, {info['checks_warned']} warned)")
+    except (duckdb.Error, TypeError):
+        lines.append(f"published: nothing yet at {warehouse}")
+    from planwatch import settings
+
+    if settings.report_path().exists():
+        lines.append(f"report: {settings.report_path()}")
+    if not result.success:
+        lines.append("the published warehouse was left as it was: this run's data did not pass its checks")
     return "\n".join(lines)
 
 

@@ -5,23 +5,24 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from planwatch import settings
-from planwatch.assets import dbt_marts, dbt_staging, raw_actuals, raw_plans
+from planwatch.assets import dbt_marts, dbt_staging, published_warehouse, raw_actuals, raw_plans, report
 from planwatch.automation import daily_refresh, raw_files_changed, refresh_job
 from planwatch.checks import gx_checks
+from planwatch.freshness import actuals_fresh
 from planwatch.extract_assets import extract_job, extracted_drafts, inbox_sensor
 from planwatch.project import dbt_project
 
 
 def build_definitions() -> dg.Definitions:
-    warehouse = settings.export_warehouse_env()
+    build = settings.export_warehouse_env()
     return dg.Definitions(
-        assets=[raw_plans, raw_actuals, dbt_staging, dbt_marts, extracted_drafts],
-        asset_checks=gx_checks,
+        assets=[raw_plans, raw_actuals, dbt_staging, dbt_marts, published_warehouse, report, extracted_drafts],
+        asset_checks=[*gx_checks, actuals_fresh],
         jobs=[refresh_job, extract_job],
         schedules=[daily_refresh],
         sensors=[raw_files_changed, inbox_sensor],
         resources={
-            "duckdb": DuckDBResource(database=str(warehouse)),
+            "duckdb": DuckDBResource(database=str(build)),
             "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(settings.DBT_PROJECT_DIR)),
         },
         # DuckDB has one writer at a time, and a dbt step per process would re-parse the project.

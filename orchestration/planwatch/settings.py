@@ -1,5 +1,7 @@
-"""Where things live. One environment variable, PLANWATCH_WAREHOUSE, names the warehouse file for Dagster,
-the CLI and dbt's profiles.yml alike; everything else is found relative to the project root."""
+"""Where things live. One environment variable, PLANWATCH_WAREHOUSE, names the published warehouse file that
+analysts and BI tools read; a refresh builds in a private working file beside it (`.build/`, exported to dbt's
+profiles.yml as PLANWATCH_BUILD) and publishes by an atomic replace. Everything else is relative to the project
+root."""
 
 import os
 from pathlib import Path
@@ -9,6 +11,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
 WAREHOUSE_ENV = "PLANWATCH_WAREHOUSE"
+BUILD_ENV = "PLANWATCH_BUILD"
 RAW_ENV = "PLANWATCH_RAW"
 
 
@@ -20,13 +23,30 @@ def warehouse_path() -> Path:
     return Path(os.environ.get(WAREHOUSE_ENV, PROJECT_ROOT / "warehouse" / "planwatch.duckdb")).resolve()
 
 
+def build_path() -> Path:
+    """The working file a refresh writes into; never read by analysts."""
+    published = warehouse_path()
+    return published.parent / ".build" / published.name
+
+
+def versions_dir() -> Path:
+    """The last few published versions, for `planwatch rollback`."""
+    return warehouse_path().parent / "versions"
+
+
+def report_path() -> Path:
+    """The HTML report rendered after each published refresh."""
+    return warehouse_path().parent / "report" / "index.html"
+
+
 def quarantine_dir() -> Path:
     """Bad input files are copied here with their reason; raw/ itself is never modified."""
     return warehouse_path().parent / "quarantine"
 
 
 def export_warehouse_env() -> Path:
-    """Make the warehouse path absolute in the environment so that dbt (profiles.yml) sees the same file."""
-    path = warehouse_path()
-    os.environ[WAREHOUSE_ENV] = str(path)
-    return path
+    """Make the paths absolute in the environment so that dbt (profiles.yml) builds into the same working file.
+    Returns the working (build) file."""
+    os.environ[WAREHOUSE_ENV] = str(warehouse_path())
+    os.environ[BUILD_ENV] = str(build_path())
+    return build_path()

@@ -23,35 +23,33 @@ _TARGET_TITLE = re.compile(r"目标|指标")
 _BULLET = re.compile(r"[·•●]")
 
 
-def target_box_lines(lines: list[str]) -> set[int]:
-    """The 1-based numbers of the lines of target-stating boxes (title and rows): they are not running text."""
-    numbers: set[int] = set()
+def _target_boxes(lines: list[str]):
+    """(title match, title line number, [(row line number, row text)]) of every target-stating box."""
     number = 0
     while number < len(lines):
         title = _TITLE.match(lines[number])
         number += 1
         if title is None or not _TARGET_TITLE.search(title.group(2)):
             continue
-        numbers.add(number)
+        title_line, rows = number, []
         while number < len(lines) and "|" in lines[number] and not _TITLE.match(lines[number]):
             number += 1
-            numbers.add(number)
-    return numbers
+            rows.append((number, lines[number - 1]))
+        yield title, title_line, rows
+
+
+def target_box_lines(lines: list[str]) -> set[int]:
+    """The 1-based numbers of the lines of target-stating boxes (title and rows): they are not running text."""
+    return {n for _, title_line, rows in _target_boxes(lines) for n in (title_line, *(r for r, _ in rows))}
 
 
 def extract_boxes(lines: list[str], target_year: int, plan_period: str) -> list[ExtractedTable]:
     """Every target-stating 专栏 box in the document, in order (see module docstring)."""
     tables = []
-    number = 0
-    while number < len(lines):
-        title = _TITLE.match(lines[number])
-        number += 1
-        if title is None or not _TARGET_TITLE.search(title.group(2)):
-            continue
-        table = _new_table(title, number, target_year, plan_period)
-        while number < len(lines) and "|" in lines[number] and not _TITLE.match(lines[number]):
-            number += 1
-            _read_row(lines[number - 1], number, table)
+    for title, title_line, rows in _target_boxes(lines):
+        table = _new_table(title, title_line, target_year, plan_period)
+        for line_number, text in rows:
+            _read_row(text, line_number, table)
         if not table.rows:
             table.notes.append(f"line {table.source_line}: a target box with no target rows")
         tables.append(table)

@@ -1,0 +1,24 @@
+select
+    p.region_code,
+    p.region_name,
+    r.province_name,
+    p.indicator_id,
+    c.name_zh as indicator_name,
+    c.name_en as indicator_name_en,
+    c.domain,
+    p.indicator_as_published,
+    p.canonical_unit as unit,
+    p.base_year,
+    p.base_value,
+    p.latest_year,
+    p.latest_value,
+    p.target_raw_value,
+    p.target_value,
+    p.target_year,
+    p.expected_on_path,
+    p.status,
+    p.status_reason,
+    p.score
+from {{ ref('fct_target_progress') }} as p
+left join {{ ref('indicator_catalog') }} as c using (indicator_id)
+left join {{ ref('dim_region') }} as r using (region_code)

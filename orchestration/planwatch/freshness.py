@@ -1,0 +1,48 @@
+"""When is a region's actual figure for a year overdue? Yearly figures (statistical bulletins, environment
+bulletins) are published in the first months of the next year, so by `PUBLICATION_LAG_MONTHS` after a year ends its
+figures are due. The check warns — a late bulletin is news for an analyst, not a reason to stop a refresh."""
+
+from datetime import date
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+PUBLICATION_LAG_MONTHS = 6  # bulletins for year Y are out by the end of June of Y + 1
+
+
+def latest_due_year(today: date) -> int:
+    return today.year - 1 if today.month > PUBLICATION_LAG_MONTHS else today.year - 2
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["raw", "actuals"]),
+    name="actuals_fresh",
+    blocking=False,
+    description="Warns when a plan region's whole-region actuals for a year that is due (the last full year, "
+                f"{PUBLICATION_LAG_MONTHS} months after it ended) have not arrived in raw/actuals.",
+)
+def actuals_fresh(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    due = latest_due_year(date.today())
+    with duckdb.get_connection() as conn:
+        rows = conn.execute(
+            """
+            SELECT d.region_code, d.region_name, max(a.year) AS latest_year
+            FROM raw.plan_documents d
+            LEFT JOIN raw.actuals a
+                ON a.region_code = d.region_code AND coalesce(a.scope, '全域') = '全域'
+                AND coalesce(a.period, 'year') = 'year'
+            WHERE d.period_end >= ?
+            GROUP BY ALL ORDER BY 1
+            """,
+            [due],
+        ).fetchall()
+    overdue = {f"{name} ({code})": {"latest_year": latest, "due_year": due,
+                                    "overdue_years": due - latest if latest else None}
+               for code, name, latest in rows if latest is None or latest < due}
+    return dg.AssetCheckResult(
+        passed=not overdue,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(f"{len(overdue)} plan region(s) lack whole-region actuals for {due}" if overdue
+                     else f"every plan region has actuals for {due}"),
+        metadata={"due_year": due, "overdue": dg.MetadataValue.json(overdue)},
+    )
