@@ -232,8 +232,6 @@ class _RowBuilder:
         if self.needs_subcategory and "subcategory" not in self.has:
             at = next(k for k, c in enumerate(self.columns) if c.role == "category") + 1
             self.columns.insert(at, Column("分项", "subcategory", published_header=""))
-        for row in rows:
-            row.setdefault("分项", "")
         return rows
 
     def _next_row(self, body, i, previous):
@@ -244,7 +242,7 @@ class _RowBuilder:
         while i < len(body):
             line, text = body[i]
             kind = _kind(text)
-            if "seq" in self.has and seq is None and re.fullmatch(r"\d{1,3}", text) and heading_ok_for_seq(heading, previous):
+            if "seq" in self.has and seq is None and re.fullmatch(r"\d{1,3}", text) and len(heading) <= 2:
                 seq = text
                 i += 1
                 continue
@@ -410,10 +408,6 @@ class _RowBuilder:
             self.needs_subcategory = self.needs_subcategory or headings >= 2
         rest = pieces[headings:]
         return rest[0][0], "".join(t for _, t in rest)
-
-
-def heading_ok_for_seq(heading, previous) -> bool:
-    return not heading or len(heading) <= 2
 
 
 def _join_wrapped(heading: list[tuple[int, str]]) -> list[tuple[int, str]]:
