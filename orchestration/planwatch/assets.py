@@ -12,7 +12,8 @@ from planwatch.ingest import IngestReport, ingest_actuals, ingest_plans
 from planwatch.project import dbt_project
 from planwatch.publish import publish
 from planwatch.report import render_report
-from planwatch.warehouse import ensure_warehouse_file
+from planwatch.lock import hold_until_exit
+from planwatch.warehouse import prepare_build
 
 
 _ACCEPTED = "Passes when every file under raw/ met its contract; a rejected file is named with its row and column."
@@ -42,6 +43,12 @@ def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], context
     )
 
 
+def _prepare(context: dg.AssetExecutionContext) -> None:
+    """Hold the refresh lock for the rest of this run (one writer at a time), then ready the working file."""
+    hold_until_exit(settings.warehouse_path(), on_wait=context.log.warning)
+    prepare_build(settings.build_path(), settings.warehouse_path(), settings.versions_dir(), log=context.log.warning)
+
+
 _PLAN_DESCRIPTIONS = {
     "plan_documents": "One row per plan document (raw/plans/<document>/manifest.json).",
     "plan_tables": "One row per indicator table, 专栏 box or prose target set of a manifest.",
@@ -58,7 +65,7 @@ _PLAN_DESCRIPTIONS = {
 )
 def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Load raw/plans into raw.plan_* with lineage; a document's files are accepted or rejected together."""
-    ensure_warehouse_file(settings.build_path())
+    _prepare(context)
     with duckdb.get_connection() as conn:
         report = ingest_plans(conn, settings.raw_dir(), settings.quarantine_dir())
         yield from _ingest_results(report, conn, tuple(_PLAN_DESCRIPTIONS), context)
@@ -72,7 +79,7 @@ def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
 )
 def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Load raw/actuals/*.csv into raw.actuals with lineage; each file is accepted or rejected on its own."""
-    ensure_warehouse_file(settings.build_path())
+    _prepare(context)
     with duckdb.get_connection() as conn:
         report = ingest_actuals(conn, settings.raw_dir(), settings.quarantine_dir())
         yield from _ingest_results(report, conn, ("actuals",), context)
@@ -96,7 +103,8 @@ def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from _build(context, dbt)
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, select="path:models/marts path:models/analytics",
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
+            select="path:models/marts path:models/analytics path:snapshots",
             name="dbt_marts")
 def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """The marts analysts read (schema marts), with their dbt tests."""

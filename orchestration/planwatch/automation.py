@@ -7,12 +7,18 @@ import json
 import dagster as dg
 
 from planwatch import settings
+from planwatch.lock import holder
 
 # Everything but the inbox extraction: drafts are never part of a refresh.
+# One writer at a time: all steps run in the run's own process, which holds the refresh lock (planwatch.lock)
+# from its first asset until it exits; the tag lets the run queue (dagster.yaml, written by `make setup`) hold a
+# second refresh back rather than start it to wait on the lock.
 refresh_job = dg.define_asset_job(
     "refresh",
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups("extract"),
     description="Full refresh: ingest raw/, build the dbt models, run every dbt test and GX suite.",
+    executor_def=dg.in_process_executor,
+    tags={"planwatch/writer": "warehouse"},
 )
 
 daily_refresh = dg.ScheduleDefinition(
@@ -42,6 +48,11 @@ def raw_fingerprint() -> tuple[str, dict[str, str]]:
            description="Requests a refresh when a file under raw/plans or raw/actuals is added, changed or removed "
                        "(cursor: content hashes).")
 def raw_files_changed(context: dg.SensorEvaluationContext):
+    running = holder(settings.warehouse_path())
+    if running:
+        # The cursor is not advanced: the change is picked up on the first evaluation after that refresh.
+        return dg.SkipReason(f"a refresh is running (pid {running.get('pid')}, since {running.get('since')}); "
+                             "checking again when it has finished")
     digest, files = raw_fingerprint()
     previous = json.loads(context.cursor) if context.cursor else {"digest": None, "files": {}}
     if digest == previous["digest"]:

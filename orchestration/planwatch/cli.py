@@ -8,11 +8,19 @@ from pathlib import Path
 
 import duckdb
 
+# sysexits EX_TEMPFAIL: the refresh was not run because another one was; try again later
+BUSY = 75
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="planwatch", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("refresh", help="ingest raw/, build the dbt models, run every check; print a summary")
+    refresh_parser = commands.add_parser("refresh", help="ingest raw/, build the dbt models, run every check; print a "
+                                                          "summary")
+    refresh_parser.add_argument("--no-wait", action="store_true",
+                                help=f"if another refresh is running, do not wait: exit {BUSY} at once")
+    refresh_parser.add_argument("--wait-timeout", type=float, default=None, metavar="SECONDS",
+                                help=f"wait at most this long for another refresh, then exit {BUSY}")
     extract = commands.add_parser("extract", help="draft raw tables from a plan document (scraped text or HTML)")
     extract.add_argument("document", type=Path)
     extract.add_argument("--out", type=Path, help="write <out>/<document_id>/manifest.json, *.csv, report.md")
@@ -22,17 +30,21 @@ def main(argv: list[str] | None = None) -> int:
     promote.add_argument("draft", type=Path)
     promote.add_argument("--replace", action="store_true", help="overwrite an existing raw/plans/<document>")
     commands.add_parser("rollback", help="publish the previous kept version of the warehouse again")
+    verify = commands.add_parser("verify", help="run every Great Expectations suite against a warehouse file")
+    verify.add_argument("path", type=Path, nargs="?", help="default: the published warehouse")
     accuracy = commands.add_parser("extract-accuracy", help="extract the seed documents and compare with raw/plans")
     accuracy.add_argument("--seeds", type=Path, default=None, help="folder of the documents (../shared/seeds)")
     args = parser.parse_args(argv)
     if args.command == "refresh":
-        return refresh()
+        return locked_refresh(wait=not args.no_wait, timeout=args.wait_timeout)
     if args.command == "extract":
         return extract_command(args.document, args.out, args.long, args.id)
     if args.command == "promote":
         return promote_command(args.draft, args.replace)
     if args.command == "rollback":
         return rollback_command()
+    if args.command == "verify":
+        return verify_command(args.path)
     if args.command == "extract-accuracy":
         return accuracy_command(args.seeds)
     return 2
@@ -87,6 +99,25 @@ def rollback_command() -> int:
     return 0
 
 
+def verify_command(path: Path | None) -> int:
+    from planwatch import settings
+    from planwatch.verify import blocking_failures, verify
+
+    path = path or settings.warehouse_path()
+    try:
+        results = verify(path)
+    except duckdb.Error as error:
+        print(f"planwatch verify: {path}: {error}", file=sys.stderr)
+        return 1
+    for table, severity, outcome in results:
+        state = "passed" if outcome.passed else "FAILED" if severity == "error" else "warned"
+        print(f"{state:>7}  {outcome.suite} on {table} ({outcome.evaluated} expectations)")
+    failures = blocking_failures(results)
+    for failure in failures:
+        print(f"planwatch verify: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 def accuracy_command(seeds: Path | None) -> int:
     from planwatch import settings
     from planwatch.extract.accuracy import measure, render
@@ -97,6 +128,20 @@ def accuracy_command(seeds: Path | None) -> int:
         return 2
     print(render(measure(settings.raw_dir() / "plans", seeds)))
     return 0
+
+
+def locked_refresh(wait: bool, timeout: float | None) -> int:
+    """One writer at a time: take the refresh lock (waiting, or not) before anything else, then refresh."""
+    from planwatch import settings
+    from planwatch.lock import RefreshBusy, refresh_lock
+
+    try:
+        with refresh_lock(settings.warehouse_path(), wait=wait, timeout=timeout,
+                          on_wait=lambda message: print(f"planwatch: {message}", flush=True)):
+            return refresh()
+    except RefreshBusy as busy:
+        print(f"planwatch refresh: skipped: {busy}", file=sys.stderr)
+        return BUSY
 
 
 def refresh() -> int:

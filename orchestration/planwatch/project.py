@@ -16,7 +16,7 @@ if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
-_SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml")
+_SOURCES = ("models", "macros", "seeds", "snapshots", "tests", "dbt_project.yml")
 
 
 def manifest_is_stale() -> bool:

@@ -56,7 +56,7 @@ published_actuals as (
         status,
         null,
         null
-    from {{ ref('stg_actuals') }}
+    from {{ ref('int_actuals') }}
 ),
 
 observations as (

@@ -1,7 +1,9 @@
--- Actual figures published after (or outside) the plans, one row per published figure, with scope, period
--- and status kept: a 市区 figure is never the whole region's.
+-- Actual figures published after (or outside) the plans, one row per figure (region, indicator, year, scope,
+-- period) in its current version, with scope, period and status kept: a 市区 figure is never the whole region's.
+-- Restated figures: the current version is here, every version in snapshots.actuals_history.
 select
     actuals._source_file || '#' || actuals._source_row as actual_id,
+    actuals.actual_key,
     actuals.region_code,
     regions.region_name,
     actuals.region_name as region_name_as_published,
@@ -28,8 +30,9 @@ select
     actuals.source_fragment,
     actuals.note,
     actuals._source_file as source_file,
-    actuals._source_row as source_row
-from {{ ref('stg_actuals') }} as actuals
+    actuals._source_row as source_row,
+    actuals.superseded_rows
+from {{ ref('int_actuals') }} as actuals
 left join {{ ref('dim_region') }} as regions using (region_code)
 left join {{ ref('int_observations') }} as observations
     on observations.observation_id = actuals._source_file || '#' || actuals._source_row
