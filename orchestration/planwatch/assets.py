@@ -88,8 +88,22 @@ def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
+    _keep_partial_parse(invocation.target_path)
     # dagster-dbt leaves one target/<run> folder per invocation; the run's results are in Dagster by now.
     shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+def _keep_partial_parse(invocation_target) -> None:
+    """dagster-dbt seeds each invocation with target/partial_parse.msgpack but never takes the updated one back,
+    so every invocation whose profile differs from the last `dbt parse` (another warehouse path) re-parsed the
+    whole project, seconds each time. Keep the latest one; dbt itself checks that it still fits (files, profile,
+    env vars) and parses in full when not."""
+    fresh = invocation_target / "partial_parse.msgpack"
+    if fresh.is_file():
+        kept = dbt_project.project_dir / "target" / "partial_parse.msgpack"
+        staging = kept.with_name(f".partial_parse.{fresh.parent.name}.msgpack")
+        shutil.copyfile(fresh, staging)
+        staging.replace(kept)
 
 
 @dbt_assets(
