@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from planwatch.ingest import ingest_actuals, ingest_plans
-from planwatch.raw_files import RawFileError, read_actuals
+from planwatch.raw_files import RawFileError, iter_actuals
 from planwatch.warehouse import ensure_warehouse_file
 
 
@@ -88,7 +88,7 @@ def test_a_non_numeric_value_is_rejected_naming_file_row_and_column(conn, worksp
     _rewrite_csv(path, spoil)
 
     with pytest.raises(RawFileError) as error:
-        read_actuals(path)
+        list(iter_actuals(path))
     assert str(error.value).startswith(f"{path}, row 6, column 'raw_value': expected a number")
 
     _, actuals = _load(conn, workspace)

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import PROJECT_ROOT, plan_value_cells
-from planwatch.values import chinese_number, parse_unit, parse_value, unit_from_name
+from planwatch.values import chinese_number, is_count_unit, parse_unit, parse_value, unit_from_name
 
 # (published text, comparator, number, upper, multiplier, unit, qualifier)
 FORMS = [
@@ -48,6 +48,17 @@ FORMS = [
     ("不少於12萬件", ">=", 12, None, 10_000, "件", None),
     ("两个", "=", 2, None, 1, "个", None),
     ("40μg/m3", "=", 40, None, 1, "µg/m3", None),
+    # forms of published statistics (raw/actuals)
+    ("12,345", "=", 12345, None, 1, None, None),
+    ("1,234.5", "=", 1234.5, None, 1, None, None),
+    ("1,234,567", "=", 1234567, None, 1, None, None),
+    ("１２，３４５件", "=", 12345, None, 1, "件", None),
+    ("1,000~2,000", "range", 1000, 2000, 1, None, None),
+    ("12,345.6万元", "=", 12345.6, None, 10_000, "元", None),
+    ("９６.５％", "=", 96.5, None, 1, "%", None),
+    ("-3", "=", -3, None, 1, None, None),
+    ("−3.5", "=", -3.5, None, 1, None, None),
+    ("－0.6%", "=", -0.6, None, 1, "%", None),
 ]
 
 
@@ -58,7 +69,7 @@ def test_published_forms(text, comparator, number, upper, multiplier, unit, qual
         comparator, number, upper, multiplier, unit, qualifier)
 
 
-@pytest.mark.parametrize("text", ["-", "/", "", "  ", None])
+@pytest.mark.parametrize("text", ["-", "－", "−", "/", "", "  ", None])
 def test_nothing_published_is_na(text):
     assert parse_value(text).comparator == "na"
 
@@ -70,7 +81,9 @@ def test_qualitative_text_is_kept_as_qualitative(text):
     assert parsed.comparator == "qual" and parsed.number is None and parsed.qualifier == text
 
 
-@pytest.mark.parametrize("text", ["12021获批", "约3成", "第2批次以后"])
+@pytest.mark.parametrize("text", ["12021获批", "约3成", "第2批次以后",
+                                  # a thousands group is exactly three digits; formulas are no numbers
+                                  "1,2", "1,2345", "12,34.5", "1,234,56", "-2+3", "=1+2", "@SUM(1)"])
 def test_digits_we_cannot_read_are_flagged_not_guessed(text):
     parsed = parse_value(text)
     assert parsed.comparator == "unparsed" and parsed.number is None and parsed.note
@@ -104,6 +117,11 @@ def test_every_value_in_raw_parses_or_is_flagged_on_purpose():
     cells = list(plan_value_cells(PROJECT_ROOT / "raw"))
     assert len(cells) > 400
     assert [text for *_, text in cells if parse_value(text).comparator == "unparsed"] == ["12021获批"]
+
+
+def test_count_units():
+    assert [is_count_unit(u) for u in ("个", "家", "人", "台(件)", "人次")] == [True] * 5
+    assert [is_count_unit(u) for u in ("%", "件/万人", "天", "元", "微克/立方米", "", None)] == [False] * 7
 
 
 def test_unit_resolution_order():

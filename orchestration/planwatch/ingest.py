@@ -6,10 +6,17 @@ Each stored row carries `_source_file` (relative to raw/), `_source_row` (its ro
 - a changed file replaces its rows, in one transaction;
 - a file that is gone has its rows removed;
 - a file that breaks its contract is rejected: its error goes to `raw._rejections`, a copy of it to the
-  quarantine folder, and whatever it had loaded before stays untouched.
+  quarantine folder, and whatever it had loaded before stays untouched;
+- a link that leads out of raw/ is rejected without being read.
+
+An actuals file is streamed into its table in batches inside its transaction: Python holds one batch at a time,
+DuckDB the staged rows (within its memory_limit, spilling beyond it). Rules across rows (repeated and conflicting
+figures) are then checked by SQL on the rows just staged, before the transaction commits.
 """
 
+import itertools
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,8 +25,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from planwatch.raw_files import ACTUALS_COLUMNS, MANIFEST_FIELDS, PlanDocument, RawFileError, content_hash, \
-    read_actuals, read_plan_document
+from planwatch.raw_files import ACTUALS_COLUMNS, ACTUALS_SUFFIXES, MANIFEST_FIELDS, PlanDocument, RawFileError, \
+    check_inside, content_hash, iter_actuals, read_plan_document, resolves_inside
 
 LINEAGE = "_source_file VARCHAR, _source_row INTEGER, _content_hash VARCHAR, _loaded_at TIMESTAMPTZ"
 
@@ -37,6 +44,18 @@ DDL = {
     "actuals": ", ".join(f"{c} {'INTEGER' if c == 'year' else 'VARCHAR'}" for c in ACTUALS_COLUMNS),
 }
 PLAN_TABLES = ("plan_documents", "plan_tables", "plan_columns", "plan_cells")
+# Rows of an actuals file held in Python at a time (about 2 KB each); DuckDB holds the rest.
+ACTUALS_BATCH_ROWS = 10_000
+# Two rows describe the same figure when these agree; an empty scope is 全域 and an empty period is a year, as
+# stg_actuals reads them.
+_FIGURE_KEY = "region_code, indicator, year, coalesce(scope, '全域'), coalesce(period, 'year')"
+# The rows of a file whose figure occurs more than once: only they can repeat or contradict another. Picked by a hash
+# of the figure first (a collision only adds a row to look at), so the window functions that compare whole rows sort
+# a handful of rows rather than the whole file.
+_REPEATED_FIGURES = f"""
+    SELECT * FROM raw.actuals WHERE _source_file = $file AND hash({_FIGURE_KEY}) IN (
+        SELECT hash({_FIGURE_KEY}) FROM raw.actuals WHERE _source_file = $file GROUP BY ALL HAVING count(*) > 1)"""
+_QUARANTINE_UNSAFE = re.compile(r"[^A-Za-z0-9._\-\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 @dataclass
@@ -45,10 +64,11 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rejected: list[RawFileError] = field(default_factory=list)
+    deduplicated: dict[str, int] = field(default_factory=dict)  # file → rows dropped as exact repeats of a row above
 
     def as_metadata(self) -> dict:
         return {"loaded": self.loaded, "unchanged": self.unchanged, "removed": self.removed,
-                "rejected": [str(e) for e in self.rejected]}
+                "rejected": [str(e) for e in self.rejected], "deduplicated": self.deduplicated}
 
 
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
@@ -71,6 +91,12 @@ def ingest_plans(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Pa
     for folder in folders:
         files = sorted(folder.glob("*"))
         present.update(_relative(p, raw_root) for p in files)
+        try:
+            for path in (folder, *files):
+                check_inside(path, raw_root)
+        except RawFileError as error:
+            _reject(conn, error, raw_root, quarantine, "plans", report)
+            continue
         hashes = {_relative(p, raw_root): content_hash(p) for p in files if p.is_file()}
         if _all_unchanged(conn, hashes, "plans"):
             report.unchanged.extend(hashes)
@@ -87,36 +113,84 @@ def ingest_plans(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Pa
 
 
 def ingest_actuals(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Path) -> IngestReport:
-    """Load every raw/actuals/*.csv; each file is accepted or rejected on its own."""
+    """Load every raw/actuals/*.csv and *.xlsx; each file is accepted or rejected on its own."""
     ensure_raw_schema(conn)
     report = IngestReport()
-    paths = sorted((raw_root / "actuals").glob("*.csv"))
+    paths = sorted(p for suffix in ACTUALS_SUFFIXES for p in (raw_root / "actuals").glob(f"*{suffix}") if p.is_file())
     present = {_relative(p, raw_root) for p in paths}
     for path in paths:
         name = _relative(path, raw_root)
-        if _all_unchanged(conn, {name: content_hash(path)}, "actuals"):
-            report.unchanged.append(name)
-            continue
         try:
-            loaded = read_actuals(path)
+            check_inside(path, raw_root)
+            digest = content_hash(path)
+            if _all_unchanged(conn, {name: digest}, "actuals"):
+                report.unchanged.append(name)
+                continue
+            with _transaction(conn):
+                dropped = _replace_actuals(conn, path, name, digest)
         except RawFileError as error:
             _reject(conn, error, raw_root, quarantine, "actuals", report)
             continue
-        now = _now()
-        with _transaction(conn):
-            _delete_file_rows(conn, ("actuals",), name)
-            _insert(conn, "actuals", [{c: _actual_cell(r, c) for c in ACTUALS_COLUMNS} | _lineage(r["_row"], name,
-                                      loaded.content_hash, now) for r in loaded.rows])
-            _record_file(conn, name, "actuals", loaded.content_hash, len(loaded.rows), now)
         report.loaded.append(name)
+        if dropped:
+            report.deduplicated[name] = dropped
     _remove_missing(conn, "actuals", present, ("actuals",), report)
     return report
+
+
+def _replace_actuals(conn, path: Path, name: str, digest: str) -> int:
+    """Replace the file's rows, inside the caller's transaction: a bad row or a conflict raises and so rolls back
+    to the rows loaded before. Returns how many rows were dropped as exact repeats."""
+    now = _now()
+    _delete_file_rows(conn, ("actuals",), name)
+    staged = 0
+    for batch in _batches(iter_actuals(path), ACTUALS_BATCH_ROWS):
+        _insert(conn, "actuals", [{c: _actual_cell(row, c) for c in ACTUALS_COLUMNS}
+                                  | _lineage(row_no, name, digest, now) for row_no, row in batch])
+        staged += len(batch)
+    _check_conflicts(conn, path, name)
+    dropped = _drop_repeats(conn, name)
+    _record_file(conn, name, "actuals", digest, staged - dropped, now)
+    return dropped
+
+
+def _batches(rows, size: int):
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
 
 
 def _actual_cell(row: dict, column: str):
     if column == "year":
         return int(row[column])
     return row[column] or None
+
+
+def _check_conflicts(conn, path: Path, name: str) -> None:
+    """Two rows of one file that give the same figure different values (or units) cannot both be right: the file
+    is refused, naming the first row of that figure and the first row that disagrees with it."""
+    conflict = conn.execute(f"""
+        SELECT first_row, _source_row, first_raw_value, raw_value, first_unit, unit FROM (
+            SELECT _source_row, raw_value, unit, first_value(_source_row) OVER figure AS first_row,
+                   first_value(raw_value) OVER figure AS first_raw_value, first_value(unit) OVER figure AS first_unit
+            FROM ({_REPEATED_FIGURES})
+            WINDOW figure AS (PARTITION BY {_FIGURE_KEY} ORDER BY _source_row))
+        WHERE raw_value IS DISTINCT FROM first_raw_value OR unit IS DISTINCT FROM first_unit
+        ORDER BY _source_row LIMIT 1""", {"file": name}).fetchone()
+    if conflict:
+        first_row, row, first_value, value, first_unit, unit = conflict
+        raise RawFileError(path, f"row {first_row} and row {row} give one figure (same region_code, indicator, "
+                                 f"year, scope and period) different values: expected row {row} to repeat "
+                                 f"{first_value!r} {first_unit!r} of row {first_row}, found {value!r} {unit!r}",
+                           row=row, column="raw_value" if value != first_value else "unit")
+
+
+def _drop_repeats(conn, name: str) -> int:
+    """Rows equal in every contract column say the same thing twice: keep the first."""
+    return conn.execute(f"""
+        DELETE FROM raw.actuals WHERE _source_file = $file AND _source_row IN (
+            SELECT _source_row FROM ({_REPEATED_FIGURES})
+            QUALIFY row_number() OVER (PARTITION BY {', '.join(ACTUALS_COLUMNS)} ORDER BY _source_row) > 1)""",
+                        {"file": name}).fetchone()[0]
 
 
 def _replace_document(conn: duckdb.DuckDBPyConnection, document: PlanDocument, raw_root: Path) -> None:
@@ -163,20 +237,28 @@ def _replace_document(conn: duckdb.DuckDBPyConnection, document: PlanDocument, r
 def _reject(conn, error: RawFileError, raw_root: Path, quarantine: Path, dataset: str, report: IngestReport) -> None:
     """Keep what the file loaded before; note why it was refused; set a copy aside for a person to look at."""
     source = Path(error.path)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    readable = source.is_file() and resolves_inside(source, raw_root)  # a link out of raw/ is never read
+    digest = content_hash(source) if readable else None
     kept_as = None
-    if source.is_file():
-        quarantine.mkdir(parents=True, exist_ok=True)
-        kept = quarantine / f"{stamp}__{_relative(source, raw_root).replace('/', '__')}"
-        shutil.copy2(source, kept)
-        kept.with_name(kept.name + ".reason.txt").write_text(str(error) + "\n", encoding="utf-8")
+    if readable:
+        # Named by content: the same bad file, refused again by every refresh until it is fixed, is set aside once.
+        kept = quarantine / f"{digest[:16]}__{_quarantine_name(_relative(source, raw_root))}"
+        if not kept.exists():
+            quarantine.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, kept)
+            kept.with_name(kept.name + ".reason.txt").write_text(str(error) + "\n", encoding="utf-8")
         kept_as = str(kept)
     conn.execute(
         "INSERT INTO raw._rejections VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [_relative(source, raw_root), dataset, content_hash(source) if source.is_file() else None,
-         error.row, error.column, str(error), kept_as, _now()],
+        [_relative(source, raw_root), dataset, digest, error.row, error.column, str(error), kept_as, _now()],
     )
     report.rejected.append(error)
+
+
+def _quarantine_name(relative: str) -> str:
+    """A path under raw/ as one file name of [A-Za-z0-9._-] and Chinese characters: whatever a raw file is called,
+    its copy stays inside the quarantine folder and is safe to handle in a shell."""
+    return _QUARANTINE_UNSAFE.sub("_", relative.replace("/", "__"))
 
 
 def _remove_missing(conn, dataset: str, present: set[str], tables: tuple[str, ...], report: IngestReport) -> None:
@@ -210,11 +292,9 @@ def _insert(conn, table: str, rows: list[dict]) -> None:
         return
     columns = [c[0] for c in conn.execute(f"SELECT * FROM raw.{table} LIMIT 0").description]
     frame = pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns, dtype=object)
-    conn.register("_incoming", frame)
-    try:
-        conn.execute(f"INSERT INTO raw.{table} SELECT * FROM _incoming")
-    finally:
-        conn.unregister("_incoming")
+    # Not conn.register(): a frame registered inside a transaction stays referenced until the transaction ends,
+    # which would hold every batch of a streamed file in memory at once.
+    conn.from_df(frame).insert_into(f"raw.{table}")
 
 
 def _lineage(row: int | None, source_file: str, digest: str, now: datetime) -> dict:
@@ -222,8 +302,9 @@ def _lineage(row: int | None, source_file: str, digest: str, now: datetime) -> d
 
 
 def _relative(path: Path, raw_root: Path) -> str:
+    """The path as named under raw/; not resolved, so a link keeps its own name (and one leading out is named)."""
     try:
-        return path.resolve().relative_to(raw_root.resolve()).as_posix()
+        return path.relative_to(raw_root).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -9,7 +9,7 @@ A parse is a `ParsedValue`:
   qualitative target such
   as 完成上级下达任务 or 创成), `na` (nothing published: "-", "/", empty) or `unparsed` (digits we cannot read:
   flagged, never guessed);
-- `number` (as printed, before the multiplier) and `upper` (a range's upper bound);
+- `number` (as printed, before the multiplier; "1,234.5" → 1234.5, "-3" → -3) and `upper` (a range's upper bound);
 - `multiplier`: 10000 for 万, 100000000 for 亿, else 1; `value = number * multiplier`;
 - `unit`: the unit printed with the number ("%", "项", "µg/m3", "件/万人"), None when none is printed;
 - `qualifier`: words that qualify the target without changing its number (力争, 保持, 稳定在, 达到, 控制在,
@@ -39,7 +39,7 @@ _QUALIFIERS = {
 # "近3000家", "40多项", "1000余家", "3万余人": the number is approximate (comparator approx unless another is printed).
 _APPROX_PREFIX = "近"
 _APPROX_SUFFIXES = ("多", "余")
-_NA_TEXTS = {"", "-", "/", "—", "--", "——", "无", "/ ", "－"}
+_NA_TEXTS = {"", "-", "/", "—", "--", "——", "无", "/ ", "－", "−"}
 _MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
 # Traditional forms that occur in mirrored pages, folded only for parsing.
 _TRADITIONAL = str.maketrans({"於": "于", "過": "过", "萬": "万", "億": "亿", "項": "项", "個": "个",
@@ -47,7 +47,8 @@ _TRADITIONAL = str.maketrans({"於": "于", "過": "过", "萬": "万", "億": "
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
 
-_NUMBER = r"\d+(?:\.\d+)?"
+# Thousands separators are read only in groups of exactly three digits ("12,345"); "1,2" is no number.
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
 _RANGE_SEP = r"\s*(?:~|～|-|—|–|－|至|到)\s*"
 _PERIOD = r"“?[十]?[一二三四五六七八九十]五”?(?:期间|时期)?(?:年)?均值|年均"
@@ -110,7 +111,7 @@ def chinese_number(text: str) -> int | None:
 
 def _to_number(text: str) -> float | None:
     if re.fullmatch(_NUMBER, text):
-        return float(text)
+        return float(text.replace(",", ""))
     n = chinese_number(text)
     return None if n is None else float(n)
 
@@ -122,6 +123,7 @@ _HEAD = re.compile(
     (?P<qualifier>力争|争取|达到|达|保持在|保持|稳定在|控制在)?
     (?P<prefix>≥|>=|≤|<=|>|<|不少于|不低于|不小于|多于|超过|高于|大于|不超过|不高于|不大于|不多于|低于|少于|小于)?
     (?P<near>近)?
+    (?P<sign>[-−](?=\d))?  # "-3", "−3.5": a minus is a sign only before digits; alone it is a placeholder
     (?P<number>{_NUMBER}|{_CN_NUMBER})
     (?P<about>多|余)?
     (?:{_RANGE_SEP}(?P<upper>{_NUMBER}|{_CN_NUMBER}))?
@@ -155,6 +157,8 @@ def parse_value(text: str | None) -> ParsedValue:
         return ParsedValue("unparsed", note=f"no value grammar matches {text!r}")
     g = match.groupdict()
     number, upper = _to_number(g["number"]), _to_number(g["upper"]) if g["upper"] else None
+    if g["sign"]:
+        number = -number
     unit, suffix = _split_tail(g["tail"])
     trailing_period = None
     if unit is not None and re.fullmatch(rf"[((]?(?:{_PERIOD})[))]?", unit):
@@ -235,6 +239,11 @@ UNIT_TOKENS = sorted({
     "t", "m", "L", "h", "d", "kWh", "kW",
 }, key=len, reverse=True)
 _UNIT_PREFIXES = ("万", "亿", "千", "百", "十")
+# Units of whole things counted (people, firms, items, events): a count is never negative.
+COUNT_UNITS = frozenset({
+    "个", "项", "家", "件", "张", "名", "人", "人次", "批次", "批", "台", "套", "座", "次", "户", "所", "条", "处", "本",
+    "场", "种", "款", "位", "辆", "艘", "只", "头", "株", "篇", "部", "份", "床",
+})
 _UNIT_PIECE = re.compile(
     rf"(?:(?:{'|'.join(_UNIT_PREFIXES)})?(?:{'|'.join(re.escape(t) for t in UNIT_TOKENS)}))+"
 )
@@ -269,6 +278,12 @@ def parse_unit(text: str | None) -> ParsedUnit | None:
     if unit[0] in _MULTIPLIERS and len(unit) > 1 and "/" not in unit[:2]:
         return ParsedUnit(unit[1:], _MULTIPLIERS[unit[0]], note)
     return ParsedUnit(unit, 1, note)
+
+
+def is_count_unit(unit: str | None) -> bool:
+    """A base unit (as `parse_unit` gives it, 万 already split off) that counts things: 个, 人, 台(件); not 件/万人."""
+    pieces = [p for p in re.split(r"[()()]", unit or "") if p]
+    return bool(pieces) and all(p in COUNT_UNITS for p in pieces)
 
 
 def unit_from_name(indicator: str | None) -> str | None:
