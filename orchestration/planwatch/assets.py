@@ -31,6 +31,7 @@ def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], context
             "loaded_files": dg.MetadataValue.json(report.loaded),
             "unchanged_files": len(report.unchanged),
             "removed_files": dg.MetadataValue.json(report.removed),
+            "deduplicated_rows": dg.MetadataValue.json(report.deduplicated),
             "rejected_files": dg.MetadataValue.json(rejected),
         })
     yield dg.AssetCheckResult(
@@ -73,12 +74,13 @@ def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
 
 @dg.multi_asset(
     name="raw_actuals",
-    specs=[dg.AssetSpec(["raw", "actuals"], group_name="ingest", kinds={"duckdb", "csv"},
-                        description="Actual figures under raw/actuals/*.csv, long format, with lineage.")],
+    specs=[dg.AssetSpec(["raw", "actuals"], group_name="ingest", kinds={"duckdb", "csv", "excel"},
+                        description="Actual figures under raw/actuals/*.csv and *.xlsx, long format, with lineage.")],
     check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "actuals"], description=_ACCEPTED)],
 )
 def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
-    """Load raw/actuals/*.csv into raw.actuals with lineage; each file is accepted or rejected on its own."""
+    """Load raw/actuals/*.csv and *.xlsx into raw.actuals with lineage; each file is accepted or rejected on its
+    own; rows repeated in full within a file load once (counted in the metadata)."""
     _prepare(context)
     with duckdb.get_connection() as conn:
         report = ingest_actuals(conn, settings.raw_dir(), settings.quarantine_dir())
