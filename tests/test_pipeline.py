@@ -82,12 +82,14 @@ def test_the_warehouse_opens_read_only_in_a_duckdb_1x_client(refreshed):
 def test_a_failing_gx_suite_blocks_the_marts(refreshed):
     workspace, _ = refreshed
     marts_before = _query("SELECT * FROM marts.fct_actual ORDER BY ALL")
-    path = workspace / "raw" / "actuals" / "bad_percent.csv"
+    path = workspace / "raw" / "actuals" / "bad_unit.csv"
     with open(workspace / "raw" / "actuals" / "reference_2015_2024.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
-    header, first = rows[0], rows[2]  # a % row: passes the file contract, fails the GX range check
-    assert first[header.index("unit")] == "%"
-    first[header.index("raw_value")] = "150"
+    # 百分点 is a unit the value parser knows (the file contract accepts it) but not one of the units the GX suite
+    # allows for actuals: the file loads, the blocking suite fails
+    header, first = rows[0], rows[2]
+    first[header.index("unit")] = "百分点"
+    first[header.index("raw_value")] = "1.5"
     with open(path, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([header, first])
 
@@ -96,8 +98,8 @@ def test_a_failing_gx_suite_blocks_the_marts(refreshed):
     gx = checks[("staging/stg_actuals", "gx_stg_actuals")]
     assert not gx.passed
     [failure] = gx.metadata["failures"].value
-    assert failure["expectation"] == "expect_column_values_to_be_between" and failure["column"] == "value"
-    assert failure["failing_rows"] == [{"value": 150.0, "_source_file": "actuals/bad_percent.csv", "_source_row": 2}]
+    assert failure["expectation"] == "expect_column_values_to_be_in_set" and failure["column"] == "unit"
+    assert failure["failing_rows"] == [{"unit": "百分点", "_source_file": "actuals/bad_unit.csv", "_source_row": 2}]
     assert ("marts/fct_actual", "gx_fct_indicator_value") not in checks
     started = {e.step_key for e in result.all_events if e.is_step_start}
     assert "dbt_staging" in started and "dbt_marts" not in started  # the blocking check stopped the marts

@@ -87,6 +87,20 @@ def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         yield from _ingest_results(report, conn, ("actuals",), context)
 
 
+@dg.asset(
+    key=["raw", "_rejections"],
+    group_name="ingest",
+    kinds={"duckdb"},
+    deps=[raw_plans, raw_actuals],
+    description="The quarantine table: every input file the ingest refused, with file, row, column and reason "
+                "(copies under warehouse/quarantine/). Written by both ingest assets; this reports it after both.",
+)
+def rejections(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    with duckdb.get_connection() as conn:
+        rows = conn.execute("SELECT count(*), count(DISTINCT (source_file, content_hash)) FROM raw._rejections").fetchone()
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows[0], "refused_file_versions": rows[1]})
+
+
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
