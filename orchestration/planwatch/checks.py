@@ -18,7 +18,7 @@ def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
     )
     def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
         with duckdb.get_connection() as conn:
-            frame = conn.execute(f"SELECT * FROM {suite.table}").df()
+            frame = conn.execute(suite.select_sql).df()
         outcome = validate(frame, suite)
         return dg.AssetCheckResult(
             passed=outcome.passed,

@@ -33,6 +33,26 @@ class Suite:
                    spec["expectations"], path, spec.get("severity", "error"))
 
     @property
+    def columns(self) -> list[str]:
+        """The columns the suite reads (expectations, row conditions, key columns): the only ones worth loading
+        into pandas — at national scale the tables are millions of cells wide, and the frame was most of the cost."""
+        found = dict.fromkeys(self.key_columns)
+        for expectation in self.expectations:
+            for name, value in expectation["kwargs"].items():
+                if name in ("column", "column_A", "column_B"):
+                    found[value] = None
+                elif name == "column_list":
+                    found.update(dict.fromkeys(value))
+                elif name == "row_condition":
+                    found.update(dict.fromkeys(_condition_columns(value)))
+        return list(found)
+
+    @property
+    def select_sql(self) -> str:
+        quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in self.columns)
+        return f"SELECT {quoted} FROM {self.table}"
+
+    @property
     def table(self) -> str:
         """dbt models' asset keys are [schema, model], which is also where the table lives."""
         return ".".join(self.asset)
@@ -58,6 +78,14 @@ class Outcome:
     passed: bool
     evaluated: int
     failures: list[Failure]
+
+
+def _condition_columns(condition) -> list[str]:
+    if isinstance(condition, dict):
+        if isinstance(condition.get("column"), dict):
+            return [condition["column"]["name"]]
+        return [c for part in condition.get("conditions", []) for c in _condition_columns(part)]
+    return []
 
 
 def load_suites(directory: Path) -> list[Suite]:

@@ -44,6 +44,7 @@ DDL = {
     "actuals": ", ".join(f"{c} {'INTEGER' if c == 'year' else 'VARCHAR'}" for c in ACTUALS_COLUMNS),
 }
 PLAN_TABLES = ("plan_documents", "plan_tables", "plan_columns", "plan_cells")
+PLAN_BATCH_DOCUMENTS = 250
 # Rows of an actuals file held in Python at a time (about 2 KB each); DuckDB holds the rest.
 ACTUALS_BATCH_ROWS = 10_000
 # Two rows describe the same figure when these agree; an empty scope is 全域 and an empty period is a year, as
@@ -88,6 +89,10 @@ def ingest_plans(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Pa
     report = IngestReport()
     folders = sorted(p for p in (raw_root / "plans").glob("*") if p.is_dir())
     present: set[str] = set()
+    # Read once: a national corpus has thousands of documents, and per-folder look-ups made the ingest quadratic.
+    known = _known_hashes(conn, "plans")
+    known_documents = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM raw.plan_documents").fetchall()}
+    pending: list[tuple[PlanDocument, bool]] = []  # validated documents, stored a batch at a time
     for folder in folders:
         files = sorted(folder.glob("*"))
         present.update(_relative(p, raw_root) for p in files)
@@ -98,7 +103,7 @@ def ingest_plans(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Pa
             _reject(conn, error, raw_root, quarantine, "plans", report)
             continue
         hashes = {_relative(p, raw_root): content_hash(p) for p in files if p.is_file()}
-        if _all_unchanged(conn, hashes, "plans"):
+        if _all_unchanged(known, hashes):
             report.unchanged.extend(hashes)
             continue
         try:
@@ -106,8 +111,12 @@ def ingest_plans(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Pa
         except RawFileError as error:
             _reject(conn, error, raw_root, quarantine, "plans", report)
             continue
-        _replace_document(conn, document, raw_root)
+        pending.append((document, folder.name in known_documents or any(name in known for name in hashes)))
         report.loaded.extend(_relative(f.path, raw_root) for f in document.files)
+        if len(pending) >= PLAN_BATCH_DOCUMENTS:
+            _store_documents(conn, pending, raw_root)
+            pending.clear()
+    _store_documents(conn, pending, raw_root)
     _remove_missing(conn, "plans", present, PLAN_TABLES, report)
     return report
 
@@ -118,16 +127,17 @@ def ingest_actuals(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: 
     report = IngestReport()
     paths = sorted(p for suffix in ACTUALS_SUFFIXES for p in (raw_root / "actuals").glob(f"*{suffix}") if p.is_file())
     present = {_relative(p, raw_root) for p in paths}
+    known = _known_hashes(conn, "actuals")
     for path in paths:
         name = _relative(path, raw_root)
         try:
             check_inside(path, raw_root)
             digest = content_hash(path)
-            if _all_unchanged(conn, {name: digest}, "actuals"):
+            if _all_unchanged(known, {name: digest}):
                 report.unchanged.append(name)
                 continue
             with _transaction(conn):
-                dropped = _replace_actuals(conn, path, name, digest)
+                dropped = _replace_actuals(conn, path, name, digest, replaces=name in known)
         except RawFileError as error:
             _reject(conn, error, raw_root, quarantine, "actuals", report)
             continue
@@ -138,11 +148,12 @@ def ingest_actuals(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: 
     return report
 
 
-def _replace_actuals(conn, path: Path, name: str, digest: str) -> int:
+def _replace_actuals(conn, path: Path, name: str, digest: str, replaces: bool) -> int:
     """Replace the file's rows, inside the caller's transaction: a bad row or a conflict raises and so rolls back
     to the rows loaded before. Returns how many rows were dropped as exact repeats."""
     now = _now()
-    _delete_file_rows(conn, ("actuals",), name)
+    if replaces:  # a file never loaded has no rows to clear (and the scan costs a table's length)
+        _delete_file_rows(conn, ("actuals",), name)
     staged = 0
     for batch in _batches(iter_actuals(path), ACTUALS_BATCH_ROWS):
         _insert(conn, "actuals", [{c: _actual_cell(row, c) for c in ACTUALS_COLUMNS}
@@ -193,11 +204,40 @@ def _drop_repeats(conn, name: str) -> int:
                         {"file": name}).fetchone()[0]
 
 
-def _replace_document(conn: duckdb.DuckDBPyConnection, document: PlanDocument, raw_root: Path) -> None:
+def _store_documents(conn: duckdb.DuckDBPyConnection, batch: list[tuple[PlanDocument, bool]], raw_root: Path) -> None:
+    """Store validated documents in one transaction, one insert per table: per-document inserts cost milliseconds
+    each, which a national corpus (thousands of documents) turns into minutes. Each document was validated as a
+    whole before it got here, so the batch changes nothing in what is accepted; a crash rolls the batch back
+    and the next refresh loads those documents again (their hashes were not recorded)."""
+    if not batch:
+        return
+    now = _now()
+    rows: dict[str, list[dict]] = {t: [] for t in PLAN_TABLES}
+    files = []
+    for document, _ in batch:
+        for table, table_rows in _document_rows(document, raw_root, now).items():
+            rows[table].extend(table_rows)
+        files.extend((_relative(f.path, raw_root), "plans", f.content_hash,
+                      1 if f is document.manifest else len(f.rows), now) for f in document.files)
+    with _transaction(conn):
+        for document, replaces in batch:
+            # Rows of this document may have come from files since renamed: clear by document and by file. A
+            # document never loaded has nothing to clear, and each DELETE scans the table: skipped then.
+            if replaces:
+                for table in PLAN_TABLES:
+                    conn.execute(f"DELETE FROM raw.{table} WHERE document_id = ?",
+                                 [document.manifest.rows[0]["document_id"]])
+                for loaded in document.files:
+                    _delete_file_rows(conn, PLAN_TABLES, _relative(loaded.path, raw_root))
+        for table, table_rows in rows.items():
+            _insert(conn, table, table_rows)
+        _record_files(conn, files)
+
+
+def _document_rows(document: PlanDocument, raw_root: Path, now: datetime) -> dict[str, list[dict]]:
     manifest = document.manifest.rows[0]
     doc_id = manifest["document_id"]
     manifest_name = _relative(document.manifest.path, raw_root)
-    now = _now()
     rows: dict[str, list[dict]] = {t: [] for t in PLAN_TABLES}
     rows["plan_documents"].append({k: v for k, v in manifest.items() if k in MANIFEST_FIELDS and k != "tables"}
                                   | _lineage(None, manifest_name, document.manifest.content_hash, now))
@@ -221,17 +261,7 @@ def _replace_document(conn: duckdb.DuckDBPyConnection, document: PlanDocument, r
                     "column_name": col["name"], "cell_text": row[col["name"]],
                     "source_line": int(row["source_line"]),
                 } | _lineage(row["_row"], table_name, table.content_hash, now))
-    with _transaction(conn):
-        # Rows of this document may have come from files since renamed: clear by document and by file.
-        for table in PLAN_TABLES:
-            conn.execute(f"DELETE FROM raw.{table} WHERE document_id = ?", [doc_id])
-        for loaded in document.files:
-            _delete_file_rows(conn, PLAN_TABLES, _relative(loaded.path, raw_root))
-        for table, table_rows in rows.items():
-            _insert(conn, table, table_rows)
-        for loaded in document.files:
-            count = 1 if loaded is document.manifest else len(loaded.rows)
-            _record_file(conn, _relative(loaded.path, raw_root), "plans", loaded.content_hash, count, now)
+    return rows
 
 
 def _reject(conn, error: RawFileError, raw_root: Path, quarantine: Path, dataset: str, report: IngestReport) -> None:
@@ -270,12 +300,13 @@ def _remove_missing(conn, dataset: str, present: set[str], tables: tuple[str, ..
         report.removed.append(name)
 
 
-def _all_unchanged(conn, hashes: dict[str, str], dataset: str) -> bool:
-    if not hashes:
-        return False
-    known = dict(conn.execute("SELECT source_file, content_hash FROM raw._files WHERE dataset = ?",
-                              [dataset]).fetchall())
-    return all(known.get(name) == digest for name, digest in hashes.items())
+def _known_hashes(conn, dataset: str) -> dict[str, str]:
+    return dict(conn.execute("SELECT source_file, content_hash FROM raw._files WHERE dataset = ?",
+                             [dataset]).fetchall())
+
+
+def _all_unchanged(known: dict[str, str], hashes: dict[str, str]) -> bool:
+    return bool(hashes) and all(known.get(name) == digest for name, digest in hashes.items())
 
 
 def _delete_file_rows(conn, tables: tuple[str, ...], source_file: str) -> None:
@@ -284,7 +315,13 @@ def _delete_file_rows(conn, tables: tuple[str, ...], source_file: str) -> None:
 
 
 def _record_file(conn, name: str, dataset: str, digest: str, row_count: int, now: datetime) -> None:
-    conn.execute("INSERT OR REPLACE INTO raw._files VALUES (?, ?, ?, ?, ?)", [name, dataset, digest, row_count, now])
+    _record_files(conn, [(name, dataset, digest, row_count, now)])
+
+
+def _record_files(conn, files: list[tuple]) -> None:
+    conn.execute("DELETE FROM raw._files WHERE source_file IN (SELECT unnest(?))", [[f[0] for f in files]])
+    frame = pd.DataFrame(files, columns=["source_file", "dataset", "content_hash", "row_count", "loaded_at"])
+    conn.from_df(frame).insert_into("raw._files")
 
 
 def _insert(conn, table: str, rows: list[dict]) -> None:

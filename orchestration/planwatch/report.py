@@ -17,23 +17,33 @@ STATUS_ZH = {"achieved": "已达成", "on_track": "进展顺利", "moderate": "�
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', sans-serif"
 
 
+# Beyond this many regions the page would run to hundreds of thousands of table rows: the charts are drawn per
+# province and the per-region tables are left to the analytics views (a national refresh has ~3,200 regions).
+DETAIL_LIMIT = 60
+
+
 def render_report(published: Path, out: Path) -> Path:
     with duckdb.connect(str(published), read_only=True) as conn:
         info = conn.execute("SELECT version, run_id, built_at FROM meta.build_info").fetchone()
-        progress = conn.execute("SELECT region_name, status, count(*) FROM marts.fct_target_progress "
-                                "GROUP BY ALL ORDER BY 1, 2").fetchall()
-        verdicts = conn.execute("SELECT region_name, verdict, count(*) FROM marts.fct_13th_completion "
-                                "GROUP BY ALL ORDER BY 1, 2").fetchall()
-        regions = [r[0] for r in conn.execute(
-            "SELECT DISTINCT region_name FROM marts.fct_target_progress ORDER BY 1").fetchall()]
-        sections = [_region_section(conn, region) for region in regions]
+        regions = conn.execute("SELECT DISTINCT region_code, region_name FROM marts.fct_target_progress "
+                               "ORDER BY 1").fetchall()
+        detailed = len(regions) <= DETAIL_LIMIT
+        group = "t.region_name" if detailed else "r.province_name"
+        progress = conn.execute(f"SELECT {group}, t.status, count(*) FROM marts.fct_target_progress t "
+                                f"JOIN marts.dim_region r USING (region_code) GROUP BY ALL ORDER BY 1, 2").fetchall()
+        verdicts = conn.execute(f"SELECT {group}, t.verdict, count(*) FROM marts.fct_13th_completion t "
+                                f"JOIN marts.dim_region r USING (region_code) GROUP BY ALL ORDER BY 1, 2").fetchall()
+        sections = [_region_section(conn, code, name) for code, name in regions] if detailed else [
+            f"<p>{len(regions)} regions: charts by province; per-region tables are in analytics.target_progress and "
+            f"analytics.completion_13th.</p>"]
+    by = "" if detailed else " — by province"
     body = [
         f"<h1>planwatch 质量发展规划监测报告 <small>Quality plan monitoring report</small></h1>",
         f"<p class=meta>版本 version {html.escape(info[0])} · run {html.escape(info[1])} · built {info[2]}</p>",
-        "<h2>十四五目标进展 <small>Progress toward 十四五 targets (Open SDG measure)</small></h2>",
+        f"<h2>十四五目标进展 <small>Progress toward 十四五 targets (Open SDG measure){by}</small></h2>",
         _stacked_bars(progress, ["achieved", "on_track", "moderate", "limited", "deterioration", "not_assessable"],
                       "progress-chart"),
-        "<h2>十三五完成情况 <small>十三五 targets: computed verdicts</small></h2>",
+        f"<h2>十三五完成情况 <small>十三五 targets: computed verdicts{by}</small></h2>",
         _stacked_bars(verdicts, ["met", "not_met", "not_assessable"], "completion-chart"),
         *sections,
     ]
@@ -42,13 +52,13 @@ def render_report(published: Path, out: Path) -> Path:
     return out
 
 
-def _region_section(conn, region: str) -> str:
+def _region_section(conn, code: str, region: str) -> str:
     targets = conn.execute(
         "SELECT indicator_as_published, base_raw_value, latest_year, latest_raw_value, target_raw_value, status "
-        "FROM marts.fct_target_progress WHERE region_name = ? ORDER BY target_id", [region]).fetchall()
+        "FROM marts.fct_target_progress WHERE region_code = ? ORDER BY target_id", [code]).fetchall()
     completion = conn.execute(
         "SELECT indicator, target_raw_value, actual_raw_value, verdict, reported_status, disagrees "
-        "FROM marts.fct_13th_completion WHERE region_name = ? ORDER BY document, table_id, row_no", [region]).fetchall()
+        "FROM marts.fct_13th_completion WHERE region_code = ? ORDER BY document, table_id, row_no", [code]).fetchall()
     parts = [f"<h2>{html.escape(region)}</h2>",
              "<h3>十四五目标 · 2020年值 · 最新实际 <small>targets beside the 2020 value and latest actual</small></h3>",
              _table(["指标 indicator", "2020", "最新 latest", "目标 target", "状态 status"],
