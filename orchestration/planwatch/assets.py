@@ -8,6 +8,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from planwatch import settings
+from planwatch.changes import code_version
 from planwatch.ingest import IngestReport, ingest_actuals, ingest_plans
 from planwatch.project import dbt_project
 from planwatch.publish import publish
@@ -102,8 +103,13 @@ def rejections(duckdb: DuckDBResource) -> dg.MaterializeResult:
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    invocation = dbt.cli(["build"], context=context)
+    # Incremental models (per document, per actuals file) are rebuilt in full when the code that builds them has
+    # changed since this working file last built them; the marker is written only after a build that succeeded.
+    marker = settings.build_path().with_name(f"{context.op_def.name}.code_version")
+    full = not marker.exists() or marker.read_text() != code_version()
+    invocation = dbt.cli(["build", *(["--full-refresh"] if full else [])], context=context)
     yield from invocation.stream()
+    marker.write_text(code_version())
     _keep_partial_parse(invocation.target_path)
     # dagster-dbt leaves one target/<run> folder per invocation; the run's results are in Dagster by now.
     shutil.rmtree(invocation.target_path, ignore_errors=True)

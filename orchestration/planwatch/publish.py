@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from planwatch.changes import code_version
+
 KEEP_VERSIONS = 5
 
 
@@ -67,9 +69,10 @@ def _prune(versions: Path) -> None:
 def _write_build_info(conn, version: str, run_id: str, built_at: datetime, inputs: list, checks: list[dict]) -> None:
     conn.execute("CREATE SCHEMA IF NOT EXISTS meta")
     conn.execute("CREATE OR REPLACE TABLE meta.build_info (version VARCHAR, run_id VARCHAR, built_at TIMESTAMPTZ, "
-                 "input_files VARCHAR, checks_passed INTEGER, checks_failed INTEGER, checks_warned INTEGER, checks VARCHAR)")
-    conn.execute("INSERT INTO meta.build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-        version, run_id, built_at, json.dumps(dict(inputs), ensure_ascii=False),
+                 "code_version VARCHAR, input_files VARCHAR, checks_passed INTEGER, checks_failed INTEGER, "
+                 "checks_warned INTEGER, checks VARCHAR)")
+    conn.execute("INSERT INTO meta.build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        version, run_id, built_at, code_version(), json.dumps(dict(inputs), ensure_ascii=False),
         sum(c["passed"] for c in checks),
         sum(not c["passed"] and c["severity"] == "ERROR" for c in checks),
         sum(not c["passed"] and c["severity"] != "ERROR" for c in checks),
@@ -80,5 +83,6 @@ def _write_build_info(conn, version: str, run_id: str, built_at: datetime, input
                  "severity VARCHAR)")
     conn.executemany("INSERT INTO meta.build_checks VALUES (?, ?, ?, ?)",
                      [[c["asset"], c["check"], c["passed"], c["severity"]] for c in checks])
-    conn.execute("COMMENT ON TABLE meta.build_info IS 'Which refresh run built this published file, when, from which "
-                 "input files (path → sha256) and which checks passed'")
+    conn.execute("COMMENT ON TABLE meta.build_info IS 'Which refresh run built this published file, when, with which "
+                 "code (code_version: sha256 of the dbt project, GX suites and planwatch package), from which input "
+                 "files (path → sha256) and which checks passed'")

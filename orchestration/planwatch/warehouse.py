@@ -43,6 +43,9 @@ def prepare_build(build: Path, published: Path, versions: Path, log=print) -> Pa
             _set_aside(build, error, log)
         except duckdb.Error as error:
             _set_aside(build, error, log)
+    if not build.exists():
+        for marker in build.parent.glob("*.code_version"):
+            marker.unlink()  # a new or restored working file: its incremental models are built in full
     if not build.exists() and published.exists():
         build.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(published, build)

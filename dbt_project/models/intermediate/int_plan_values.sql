@@ -1,8 +1,17 @@
+{{ config(
+    materialized='incremental',
+    unique_key='document_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ delete_keys_gone('document_id', ref('stg_plan_documents')) }}"
+) }}
+-- Incremental by document (macros/incremental.sql), like stg_plan_cells.
 -- One row per published value cell, with its row's descriptive cells, the reported status for its year and
 -- its unit resolved by pw_resolve_unit (planwatch.values.resolve_unit): the unit column first, then a unit
 -- printed in the name ("(%)"), then one printed inline ("95%"). A unit column holding "/" or "-" says "no unit".
 with value_cells as (
-    select * from {{ ref('stg_plan_cells') }} where column_role = 'value'
+    select * from {{ ref('stg_plan_cells') }}
+    where column_role = 'value' and {{ changed_since_last_build('document_id', ref('stg_plan_documents')) }}
 ),
 
 statuses as (
@@ -14,6 +23,7 @@ statuses as (
         string_agg(cell_text, '; ' order by column_no) as reported_status
     from {{ ref('stg_plan_cells') }}
     where column_role = 'reported_status' and cell_text <> ''
+        and {{ changed_since_last_build('document_id', ref('stg_plan_documents')) }}
     group by document_id, table_id, row_no, year
 ),
 
@@ -29,7 +39,7 @@ periods as (
     select * from {{ ref('plan_periods') }}
 ),
 
-resolved as (
+with_rows as (
     select
         value_cells.*,
         rows.seq,
@@ -38,10 +48,25 @@ resolved as (
         rows.indicator,
         rows.attribute,
         rows.unit_cell,
-        rows.source_line as row_source_line,
-        pw_resolve_unit(rows.unit_cell, rows.indicator, value_cells.inline_unit) as resolved_unit
+        rows.source_line as row_source_line
     from value_cells
     inner join rows using (document_id, table_id, row_no)
+),
+
+-- Each distinct (unit cell, name, inline unit) is resolved once: a national corpus has ~640k value cells but a
+-- few thousand combinations, and a Python call per cell was most of this model's time.
+units as (
+    select unit_cell, indicator, inline_unit, pw_resolve_unit(unit_cell, indicator, inline_unit) as resolved_unit
+    from (select distinct unit_cell, indicator, inline_unit from with_rows)
+),
+
+resolved as (
+    select with_rows.*, units.resolved_unit
+    from with_rows
+    left join units
+        on units.unit_cell is not distinct from with_rows.unit_cell
+        and units.indicator is not distinct from with_rows.indicator
+        and units.inline_unit is not distinct from with_rows.inline_unit
 )
 
 select
@@ -82,7 +107,8 @@ select
     value_cells.row_source_line as source_line,
     value_cells._source_file,
     value_cells._source_row,
-    value_cells._content_hash
+    value_cells._content_hash,
+    value_cells._loaded_at
 from resolved as value_cells
 inner join tables using (document_id, table_id)
 left join periods on periods.plan_period = tables.plan_period

@@ -1,6 +1,15 @@
+{{ config(
+    materialized='incremental',
+    unique_key='_source_file',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ delete_keys_gone('_source_file', source('raw', 'actuals')) }}"
+) }}
+-- Incremental by file (macros/incremental.sql): only files loaded since the last build are parsed again.
 -- Actual figures as published, with the value parsed by the same parser as the plan tables.
 with actuals as (
     select * from {{ source('raw', 'actuals') }}
+    where {{ changed_since_last_build('_source_file', source('raw', 'actuals')) }}
 ),
 
 parsed as (

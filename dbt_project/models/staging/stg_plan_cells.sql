@@ -1,7 +1,16 @@
+{{ config(
+    materialized='incremental',
+    unique_key='document_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ delete_keys_gone('document_id', source('raw', 'plan_documents')) }}"
+) }}
+-- Incremental by document (macros/incremental.sql): only documents loaded since the last build are parsed again.
 -- Every cell with the role its column plays; value cells parsed by the project's one parser
 -- (pw_parse_value = planwatch.values.parse_value). Each distinct text is parsed once.
 with cells as (
     select * from {{ source('raw', 'plan_cells') }}
+    where {{ changed_since_last_build('document_id', source('raw', 'plan_documents')) }}
 ),
 
 columns as (
