@@ -11,7 +11,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup run test dev clean extract-accuracy docs rollback browser
+.PHONY: setup run test dev clean extract-accuracy docs rollback browser bench
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -61,3 +61,8 @@ docs: setup
 # Publish the previous kept version of the warehouse again.
 rollback: setup
 	$(VENV)/bin/planwatch rollback
+
+# National-scale synthetic corpus: full and incremental refresh, analyst queries and the bare-engine floor;
+# writes BENCHMARKS.md. BENCH_ARGS="--regions 200" for a quick sample.
+bench: setup
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)

@@ -210,17 +210,18 @@ def main() -> None:
     query_ms = queries(warehouse / "planwatch.duckdb")
     bundled = WORK / "bundled"
     shutil.rmtree(bundled, ignore_errors=True)
-    refresh(ROOT / "raw", bundled)  # warm: dbt's partial parse for this path, the OS file cache
+    first = refresh(ROOT / "raw", bundled)  # a first build: also warms dbt's partial parse for this path
+    print(f"bundled first build: {first['seconds']:.1f}s", flush=True)
     for run in range(args.runs):
         results["bundled"].append(refresh(ROOT / "raw", bundled))
         print(f"bundled refresh {run + 1}: {results['bundled'][-1]['seconds']:.1f}s", flush=True)
 
-    report = summarise(results, query_ms, corpus, scale, args.runs)
+    report = summarise(results, query_ms, corpus, scale, args.runs, first)
     args.out.write_text(report, encoding="utf-8")
     print(report)
 
 
-def summarise(results: dict, query_ms: dict[str, float], corpus: dict, scale: str, runs: int) -> str:
+def summarise(results: dict, query_ms: dict[str, float], corpus: dict, scale: str, runs: int, first: dict) -> str:
     median = {k: statistics.median(r["seconds"] for r in v) for k, v in results.items()}
     peak = {k: max(r["peak_mb"] for r in v) for k, v in results.items()}
     query_median = statistics.median(query_ms.values())
@@ -254,16 +255,20 @@ def summarise(results: dict, query_ms: dict[str, float], corpus: dict, scale: st
         f"(slowest {max(query_ms.values()):.1f} ms) | {'yes' if met['query_ms'] else 'no'} |",
         f"| peak memory of a refresh (process tree) | ≤ {GOALS['peak_gb']:g} GB | {measured['peak_gb']:.2f} GB | "
         f"{'yes' if met['peak_gb'] else 'no'} |",
-        f"| bundled five-plan refresh (`make run`, set up) | ≤ {GOALS['bundled_s']:g} s | {median['bundled']:.1f} s "
+        f"| bundled five-plan refresh (`make run`, set up, inputs unchanged) | ≤ {GOALS['bundled_s']:g} s | "
+        f"{median['bundled']:.1f} s (first build {first['seconds']:.1f} s) "
         f"| {'yes' if met['bundled_s'] else 'no'} |",
         "",
         "| run | median s | runs (s) | peak MB |",
         "|---|---|---|---|",
     ]
     for name, label in (("floor", "floor: plain SQL, one DuckDB process"), ("full", "full refresh"),
-                        ("incremental", "incremental refresh (+1 file)"), ("bundled", "bundled five plans")):
+                        ("incremental", "incremental refresh (+1 file)"),
+                        ("bundled", "bundled five plans, `make run` again (inputs unchanged)")):
         each = ", ".join(f"{r['seconds']:.1f}" for r in results[name])
         lines.append(f"| {label} | {median[name]:.1f} | {each} | {peak[name]:.0f} |")
+    lines.append(f"| bundled five plans, first build (empty warehouse folder) | {first['seconds']:.1f} | 1 run "
+                 f"| {first['peak_mb']:.0f} |")
     lines += ["", "| analyst query | median ms |", "|---|---|"]
     lines += [f"| {name} | {ms:.1f} |" for name, ms in query_ms.items()]
     return "\n".join(lines) + "\n"

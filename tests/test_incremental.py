@@ -5,7 +5,6 @@ import shutil
 
 import dagster as dg
 
-from conftest import PROJECT_ROOT
 from planwatch.checksums import table_checksums
 from planwatch.definitions import build_definitions
 
