@@ -2,6 +2,7 @@
 the staged data can stop the marts from being built."""
 
 import shutil
+import threading
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -9,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from planwatch import settings
 from planwatch.changes import code_version
+from planwatch.gx_validation import preload
 from planwatch.ingest import IngestReport, ingest_actuals, ingest_plans
 from planwatch.project import dbt_project
 from planwatch.publish import publish
@@ -136,6 +138,8 @@ def _keep_partial_parse(invocation_target) -> None:
 )
 def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Staging (renaming and parsing) and intermediate models, with their dbt tests."""
+    # The GX checks come next and importing GX takes seconds: do it while dbt works in its own process.
+    threading.Thread(target=preload, name="gx-preload", daemon=True).start()
     yield from _build(context, dbt)
 
 
