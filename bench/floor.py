@@ -32,7 +32,8 @@ def compiled_nodes(database: Path) -> list[dict]:
     """Every model and snapshot, compiled for `database`, in dependency order (dbt compile; not timed)."""
     target = database.parent / "dbt-target"
     env = dict(os.environ, PLANWATCH_BUILD=str(database))
-    subprocess.run([str(Path(sys.executable).parent / "dbt"), "compile", "--quiet", "--project-dir",
+    # --full-refresh: the floor builds from nothing, so incremental models compile to their full form
+    subprocess.run([str(Path(sys.executable).parent / "dbt"), "compile", "--full-refresh", "--quiet", "--project-dir",
                     str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target)],
                    env=env, check=True)
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
@@ -162,9 +163,11 @@ def build(raw: Path, out: Path, skip: set[str]) -> dict:
     """Compile (untimed), then time load + transformations into a fresh file named like the warehouse."""
     out.mkdir(parents=True, exist_ok=True)
     database = out / "planwatch.duckdb"
-    nodes = compiled_nodes(database)
     for stale in (database, database.with_name(database.name + ".wal")):
         stale.unlink(missing_ok=True)
+    nodes = compiled_nodes(database)
+    for stale in (database, database.with_name(database.name + ".wal")):
+        stale.unlink(missing_ok=True)  # dbt compile may have created it
     started = time.perf_counter()
     conn = duckdb.connect(str(database))
     register_functions(conn)
