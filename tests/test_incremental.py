@@ -3,22 +3,14 @@ warehouse it publishes equals a full build from scratch on the same inputs."""
 
 import shutil
 
-import dagster as dg
 
+from conftest import refresh
 from planwatch.checksums import table_checksums
-from planwatch.definitions import build_definitions
 
 BULLETIN = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
             "source_url,published_date,source_fragment,note\n"
             "330300,温州市,市区PM2.5年均浓度,2025,25,微克/立方米,市区,year,normal,level,温州市2025年统计公报(测试),,"
             "2026-03-20,,\n")
-
-
-def _refresh():
-    result = build_definitions().resolve_job_def("refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-    assert result.success
-    return result
 
 
 def _gx(result) -> dict[str, dict]:
@@ -37,12 +29,12 @@ def _content(path):
 
 
 def test_one_new_actuals_file_is_processed_alone_and_gives_what_a_full_build_gives(workspace, tmp_path, monkeypatch):
-    first = _refresh()
+    first = refresh()
     assert all(m["scope"].startswith("full") for m in _gx(first).values())
     assert all("--full-refresh" in c for c in _dbt_commands(first))  # a new working file
 
     (workspace / "raw" / "actuals" / "bulletin_330300_2025.csv").write_text(BULLETIN, encoding="utf-8")
-    second = _refresh()
+    second = refresh()
     gx = _gx(second)
     assert gx["gx_stg_actuals"]["scope"] == "1 region(s) (1 new actuals file(s))"
     total = first.get_asset_check_evaluations()
@@ -57,5 +49,5 @@ def test_one_new_actuals_file_is_processed_alone_and_gives_what_a_full_build_giv
     shutil.copytree(workspace / "raw", other / "raw")
     monkeypatch.setenv("PLANWATCH_RAW", str(other / "raw"))
     monkeypatch.setenv("PLANWATCH_WAREHOUSE", str(other / "warehouse" / "planwatch.duckdb"))
-    _refresh()
+    refresh()
     assert _content(other / "warehouse" / "planwatch.duckdb") == incremental

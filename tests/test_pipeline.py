@@ -11,14 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, plan_value_cells
-from planwatch.definitions import build_definitions
-
-
-def _refresh():
-    defs = build_definitions()
-    return defs.resolve_job_def("refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
-                                                              raise_on_error=False)
+from conftest import PROJECT_ROOT, plan_value_cells, refresh
 
 
 def _query(sql):
@@ -32,7 +25,7 @@ def _checks(result):
 
 @pytest.fixture
 def refreshed(workspace):
-    result = _refresh()
+    result = refresh(must_succeed=False)
     assert result.success
     return workspace, result
 
@@ -93,7 +86,7 @@ def test_a_failing_gx_suite_blocks_the_marts(refreshed):
     with open(path, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([header, first])
 
-    result = _refresh()
+    result = refresh(must_succeed=False)
     checks = _checks(result)
     gx = checks[("staging/stg_actuals", "gx_stg_actuals")]
     assert not gx.passed
@@ -118,7 +111,7 @@ def test_a_malformed_file_is_set_aside_and_the_refresh_goes_on(refreshed):
     with open(table, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
 
-    result = _refresh()
+    result = refresh(must_succeed=False)
     assert result.success  # the rest of the run continued
     check = _checks(result)[("raw/plan_documents", "raw_files_accepted")]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
@@ -151,7 +144,7 @@ def test_every_published_name_maps_to_the_catalog(refreshed):
 def test_an_unmapped_actual_only_warns_and_gets_candidates(refreshed):
     workspace, _ = refreshed
     _add_actual(workspace, "new_name.csv", indicator="县级以上集中式饮用水水源地水质达标率(新口径)")
-    result = _refresh()
+    result = refresh(must_succeed=False)
     assert result.success
     check = _checks(result)[("intermediate/int_observations", "gx_int_observations_actuals_mapped")]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
@@ -164,7 +157,7 @@ def test_a_unit_that_does_not_convert_blocks_the_marts(refreshed):
     workspace, _ = refreshed
     before = _query("SELECT * FROM marts.fct_actual ORDER BY ALL")
     _add_actual(workspace, "odd_unit.csv", unit="个")  # a percentage indicator reported as a count
-    result = _refresh()
+    result = refresh(must_succeed=False)
     gx = _checks(result)[("intermediate/int_observations", "gx_int_observations")]
     assert not gx.passed and not result.success
     assert any(f["column"] == "unit_convertible" for f in gx.metadata["failures"].value)

@@ -4,22 +4,14 @@ still load and nothing already published changes. (The rules themselves are test
 import json
 import os
 
-import dagster as dg
 import duckdb
 
+from conftest import refresh
 from planwatch.checksums import table_checksums
-from planwatch.definitions import build_definitions
 
 REFUSALS = "analytics.rejected_inputs"
 HEADER = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
           "source_url,published_date,source_fragment,note\n")
-
-
-def _refresh():
-    result = build_definitions().resolve_job_def("refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-    assert result.success
-    return result
 
 
 def _published():
@@ -52,12 +44,12 @@ def _bad_files(raw):
 
 def test_bad_files_are_refused_and_set_aside_while_everything_published_stays(workspace):
     raw = workspace / "raw"
-    _refresh()
+    refresh()
     before = _content()
     actuals_before = _query("SELECT count(*) FROM marts.fct_actual")
 
     _bad_files(raw)
-    result = _refresh()
+    result = refresh()
     accepted = {c.asset_key.to_user_string(): c for c in result.get_asset_check_evaluations()
                 if c.check_name == "raw_files_accepted"}
     assert not accepted["raw/actuals"].passed and not accepted["raw/plan_documents"].passed
@@ -74,7 +66,7 @@ def test_bad_files_are_refused_and_set_aside_while_everything_published_stays(wo
     assert all(p.resolve().parent == quarantine.resolve() for p in quarantine.iterdir())
 
     # the same bad files again: still refused, not listed or set aside twice
-    _refresh()
+    refresh()
     assert _content() == before
     assert sorted(p.name for p in quarantine.iterdir()) == kept
     assert len(_query(f"SELECT * FROM {REFUSALS}")) == len(refused)
@@ -83,12 +75,12 @@ def test_bad_files_are_refused_and_set_aside_while_everything_published_stays(wo
     (raw / "actuals" / "new_good.csv").write_text(
         HEADER + "330300,温州市,市区空气质量优良率,2023,95.1,%,市区,year,normal,level,测试来源,,2024-03-01,,\n",
         encoding="utf-8")
-    _refresh()
+    refresh()
     assert _query("SELECT count(*) FROM marts.fct_actual") == [(actuals_before[0][0] + 1,)]
     assert _query("SELECT raw_value FROM marts.fct_actual WHERE source_file = 'actuals/new_good.csv'") == [("95.1",)]
 
     # a good file replaced by a broken version keeps the rows it loaded before
     (raw / "actuals" / "new_good.csv").write_text(HEADER + "330300,温州市,市区空气质量优良率,2023,九十五,%,"
                                                   "市区,year,normal,level,测试来源,,2024-03-01,,\n", encoding="utf-8")
-    _refresh()
+    refresh()
     assert _query("SELECT raw_value FROM marts.fct_actual WHERE source_file = 'actuals/new_good.csv'") == [("95.1",)]

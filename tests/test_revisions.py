@@ -6,19 +6,12 @@ import os
 import time
 from datetime import datetime, timezone
 
-import dagster as dg
 import duckdb
 
-from planwatch.definitions import build_definitions
+from conftest import refresh
+
 
 KEY = ("330300", "市区PM2.5年均浓度", "2019")  # 温州市 2019, published as 28 微克/立方米
-
-
-def _refresh():
-    result = build_definitions().resolve_job_def("refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-    assert result.success
-    return result
 
 
 def _query(sql, params=()):
@@ -54,13 +47,13 @@ def _current():
 
 
 def test_a_restated_actual_wins_and_its_history_is_kept(workspace):
-    _refresh()
+    refresh()
     assert _current() == [("28", 0, "actuals/reference_2015_2024.csv")]
     before_restatement = datetime.now(timezone.utc)
     time.sleep(0.01)
 
     _restate(workspace, "27", "2021-04-01", "温州市2020年统计年鉴 (修订)")
-    _refresh()
+    refresh()
     assert _current() == [("27", 1, "actuals/restated_2019.csv")]
     history = _query("SELECT raw_value, source_title, dbt_valid_to IS NULL FROM snapshots.actuals_history "
                      "WHERE region_code = ? AND indicator = ? AND year = ? ORDER BY dbt_valid_from", KEY)
@@ -80,7 +73,7 @@ def test_a_restated_actual_wins_and_its_history_is_kept(workspace):
 
     # the restatement withdrawn: the original figure is current again, and the history shows all three periods
     (workspace / "raw" / "actuals" / "restated_2019.csv").unlink()
-    _refresh()
+    refresh()
     assert _current() == [("28", 0, "actuals/reference_2015_2024.csv")]
     assert _query("SELECT count(*) FROM snapshots.actuals_history WHERE region_code = ? AND indicator = ? "
                   "AND year = ?", KEY) == [(3,)]
