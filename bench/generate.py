@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planwatch.regions import _names_by_code
-from planwatch.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR
+from planwatch.settings import DBT_PROJECT_DIR
+from planwatch.values import parse_unit
 
 ACTUAL_YEARS = range(2016, 2025)
 ACTUALS_HEADER = ["region_code", "region_name", "indicator", "year", "raw_value", "unit", "scope", "period",
@@ -81,8 +82,7 @@ def regions(limit: int | None, chance: random.Random) -> list[Region]:
 
 
 def indicators() -> list[Indicator]:
-    """Catalog indicators whose unit the blocking GX suites accept: the corpus is clean except for planted dirt."""
-    allowed_units = _allowed_units()
+    """Catalog indicators whose unit the unit grammar reads: the corpus is clean except for planted dirt."""
     with (DBT_PROJECT_DIR / "seeds" / "indicator_catalog.csv").open(encoding="utf-8") as f:
         catalog = {row["indicator_id"]: row for row in csv.DictReader(f)}
     with (DBT_PROJECT_DIR / "seeds" / "indicator_aliases.csv").open(encoding="utf-8") as f:
@@ -92,7 +92,7 @@ def indicators() -> list[Indicator]:
         entry = catalog.get(alias["indicator_id"])
         if entry is None or entry["measure_type"] not in ("rate", "count", "score"):
             continue
-        if entry["canonical_unit"] not in allowed_units:
+        if not entry["canonical_unit"] or not _readable_unit(entry["canonical_unit"]):
             continue
         lo = float(entry["valid_min"] or 0)
         hi = float(entry["valid_max"] or (100 if entry["measure_type"] != "count" else 500))
@@ -101,10 +101,9 @@ def indicators() -> list[Indicator]:
     return out
 
 
-def _allowed_units() -> set[str]:
-    suite = json.loads((EXPECTATIONS_DIR / "int_plan_values.json").read_text(encoding="utf-8"))
-    return next(set(e["kwargs"]["value_set"]) for e in suite["expectations"]
-                if e["type"] == "expect_column_values_to_be_in_set" and e["kwargs"].get("column") == "unit")
+def _readable_unit(unit: str) -> bool:
+    """A unit the unit grammar reads (planwatch.values.parse_unit), the rule the contract and the GX suites apply."""
+    return parse_unit(unit) is not None
 
 
 def number(indicator: Indicator, chance: random.Random) -> float:

@@ -1,6 +1,9 @@
+import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from planwatch.raw_files import read_plan_document
@@ -51,23 +54,42 @@ def plan_value_cells(raw_root: Path):
                     yield manifest["document_id"], spec["table_id"], row_no, column, row[column]
 
 
-@pytest.fixture(scope="session")
-def published_warehouse_file(tmp_path_factory):
-    """A real refresh, published, in a private folder."""
-    import os
-    import shutil
-
-    root = tmp_path_factory.mktemp("bi")
+@contextmanager
+def private_workspace(root: Path):
+    """raw/ copied into `root` and a warehouse folder there, named by the environment for the block (for fixtures
+    wider than one test, which cannot use monkeypatch)."""
     shutil.copytree(PROJECT_ROOT / "raw", root / "raw")
     env = {"PLANWATCH_RAW": str(root / "raw"), "PLANWATCH_WAREHOUSE": str(root / "warehouse" / "planwatch.duckdb")}
     saved = {k: os.environ.get(k) for k in (*env, "PLANWATCH_BUILD")}
     os.environ.update(env)
     try:
-        refresh()
+        yield Path(env["PLANWATCH_WAREHOUSE"])
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    return Path(env["PLANWATCH_WAREHOUSE"])
+
+
+def fake_build(path: Path, version: int) -> Path:
+    """A working file as a refresh leaves it, in miniature: version v has v × 1000 fact rows."""
+    from planwatch.warehouse import ensure_warehouse_file
+
+    path.unlink(missing_ok=True)
+    ensure_warehouse_file(path)
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("CREATE SCHEMA raw; CREATE SCHEMA marts")
+        conn.execute("CREATE TABLE raw._files AS SELECT 'plans/x/t1.csv' AS source_file, ? AS content_hash",
+                     [f"hash-{version}"])
+        conn.execute("CREATE TABLE marts.marker AS SELECT ? AS v", [version])
+        conn.execute("CREATE TABLE marts.facts AS SELECT range AS id FROM range(?)", [version * 1000])
+    return path
+
+
+@pytest.fixture(scope="session")
+def published_warehouse_file(tmp_path_factory):
+    """A real refresh, published, in a private folder."""
+    with private_workspace(tmp_path_factory.mktemp("bi")) as published:
+        refresh()
+    return published

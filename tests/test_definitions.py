@@ -2,8 +2,10 @@
 
 import dagster as dg
 
+from planwatch import settings
 from planwatch.automation import raw_files_changed
 from planwatch.definitions import build_definitions
+from planwatch.gx_validation import load_suites
 
 
 def test_definitions_load_with_every_part():
@@ -17,11 +19,17 @@ def test_definitions_load_with_every_part():
     assert dg.AssetKey(["raw", "plan_cells"]) in graph.get(dg.AssetKey(["staging", "stg_plan_cells"])).parent_keys
     assert dg.AssetKey(["raw", "actuals"]) in graph.get(dg.AssetKey(["staging", "stg_actuals"])).parent_keys
     assert all(graph.get(k).is_materializable for k in graph.get_all_asset_keys())
-    # Every GX suite guards an asset that exists; all block except the one that only warns (unmapped actuals).
+    # Every GX suite guards an asset that exists. Every check blocks, so that each has run before the publish (which
+    # records them all); only the suite that warns (unmapped actuals) reports with WARN, which stops nothing.
     gx = {k.name: k for k in graph.asset_check_keys if k.name.startswith("gx_")}
     assert len(gx) == 6 and all(k.asset_key in graph.get_all_asset_keys() for k in gx.values())
-    assert {name for name, k in gx.items() if not graph.get_check_spec(k).blocking} == {
+    assert all(graph.get_check_spec(k).blocking for k in graph.asset_check_keys if k.name.startswith("gx_"))
+    assert {f"gx_{s.name}" for s in load_suites(settings.expectations_dir()) if s.severity == "warn"} == {
         "gx_int_observations_actuals_mapped"}
+    # the publish step comes after every asset of the refresh, so every blocking check gates it
+    publish_parents = graph.get(dg.AssetKey("published_warehouse")).parent_keys
+    assert {k for k in graph.get_all_asset_keys() if k.path[0] in ("raw", "staging", "intermediate", "marts")} \
+        <= publish_parents
 
     schedule = defs.resolve_schedule_def("daily_refresh")
     assert schedule.execution_timezone == "Asia/Shanghai" and schedule.job_name == "refresh"

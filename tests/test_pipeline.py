@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -72,14 +73,23 @@ def test_the_warehouse_opens_read_only_in_a_duckdb_1x_client(refreshed):
     assert done.stdout.splitlines()[1:] == [f"true,{len(list(plan_value_cells(PROJECT_ROOT / 'raw')))}"]
 
 
-def test_a_failing_gx_suite_blocks_the_marts(refreshed):
+def test_a_failing_gx_suite_blocks_the_marts(refreshed, tmp_path, monkeypatch):
     workspace, _ = refreshed
     marts_before = _query("SELECT * FROM marts.fct_actual ORDER BY ALL")
+    published_before = _query("SELECT run_id FROM meta.build_info")
     path = workspace / "raw" / "actuals" / "bad_unit.csv"
     with open(workspace / "raw" / "actuals" / "reference_2015_2024.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
-    # 百分点 is a unit the value parser knows (the file contract accepts it) but not one of the units the GX suite
-    # allows for actuals: the file loads, the blocking suite fails
+    # The contract and the suites share every rule, so a fault the contract lets through needs a suite stricter
+    # than the contract: this test's own copy of expectations/ refuses 百分点 in stg_actuals. The file loads, the
+    # blocking suite fails.
+    suites = tmp_path / "expectations"
+    shutil.copytree(PROJECT_ROOT / "expectations", suites)
+    stricter = json.loads((suites / "stg_actuals.json").read_text(encoding="utf-8"))
+    stricter["expectations"].append({"type": "expect_column_values_to_not_be_in_set",
+                                     "kwargs": {"column": "unit", "value_set": ["百分点"]}})
+    (suites / "stg_actuals.json").write_text(json.dumps(stricter, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("PLANWATCH_EXPECTATIONS", str(suites))
     header, first = rows[0], rows[2]
     first[header.index("unit")] = "百分点"
     first[header.index("raw_value")] = "1.5"
@@ -91,7 +101,7 @@ def test_a_failing_gx_suite_blocks_the_marts(refreshed):
     gx = checks[("staging/stg_actuals", "gx_stg_actuals")]
     assert not gx.passed
     [failure] = gx.metadata["failures"].value
-    assert failure["expectation"] == "expect_column_values_to_be_in_set" and failure["column"] == "unit"
+    assert failure["expectation"] == "expect_column_values_to_not_be_in_set" and failure["column"] == "unit"
     assert failure["failing_rows"] == [{"unit": "百分点", "_source_file": "actuals/bad_unit.csv", "_source_row": 2}]
     assert ("marts/fct_actual", "gx_fct_indicator_value") not in checks
     started = {e.step_key for e in result.all_events if e.is_step_start}
@@ -99,6 +109,7 @@ def test_a_failing_gx_suite_blocks_the_marts(refreshed):
     assert not result.success
     assert _query("SELECT * FROM marts.fct_actual ORDER BY ALL") == marts_before
     assert "published_warehouse" not in started  # the published file was left as it was
+    assert _query("SELECT run_id FROM meta.build_info") == published_before
 
 
 def test_a_malformed_file_is_set_aside_and_the_refresh_goes_on(refreshed):

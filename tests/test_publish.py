@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import fake_build
 from planwatch.publish import KEEP_VERSIONS, build_info, publish, rollback
-from planwatch.warehouse import ensure_warehouse_file
 
 READER = textwrap.dedent("""
     import json, sys, time, duckdb
@@ -35,17 +35,7 @@ READER = textwrap.dedent("""
 """)
 
 
-def _build(path: Path, version: int) -> Path:
-    """A working file as a refresh leaves it: version v has v × 1000 fact rows."""
-    path.unlink(missing_ok=True)
-    ensure_warehouse_file(path)
-    with duckdb.connect(str(path)) as conn:
-        conn.execute("CREATE SCHEMA raw; CREATE SCHEMA marts")
-        conn.execute("CREATE TABLE raw._files AS SELECT 'plans/x/t1.csv' AS source_file, ? AS content_hash",
-                     [f"hash-{version}"])
-        conn.execute("CREATE TABLE marts.marker AS SELECT ? AS v", [version])
-        conn.execute("CREATE TABLE marts.facts AS SELECT range AS id FROM range(?)", [version * 1000])
-    return path
+_build = fake_build
 
 
 def _checks(version):

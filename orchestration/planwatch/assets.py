@@ -13,20 +13,30 @@ from planwatch.changes import code_version
 from planwatch.gx_validation import preload
 from planwatch.ingest import IngestReport, ingest_actuals, ingest_plans
 from planwatch.project import dbt_project
-from planwatch.publish import publish
+from planwatch.guard import may_override, refusal, removals
+from planwatch.publish import RunChecks, publish
 from planwatch.report import render_report
 from planwatch.lock import hold_until_exit
 from planwatch.warehouse import prepare_build
 
 
-_ACCEPTED = "Passes when every file under raw/ met its contract; a rejected file is named with its row and column."
+_ACCEPTED = ("Passes when every file under raw/ met its contract and was read whole; a rejected file is named with "
+             "its row and column, a file that changed while it was read is named and read again next time.")
+_GUARD = ("Fails (and so blocks everything downstream and the publish) when this refresh would remove more than "
+          "PLANWATCH_MAX_REMOVAL_SHARE (20%) of the published files or rows of the dataset, or all of them; "
+          "`planwatch refresh --allow-removals` lets a person's run through, never a scheduled or sensor run.")
+_REGIONS = "Warns when a manifest's region code is well-formed but not in the gazetteer (an old code?): it is named."
 
 
-def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], context: dg.AssetExecutionContext):
-    """One materialization per raw table, and the check that says whether any file was rejected."""
+def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], dataset: str,
+                    context: dg.AssetExecutionContext):
+    """One materialization per raw table, the check that says whether every file was accepted, and the removal
+    guard."""
     for error in report.rejected:
         context.log.error(f"rejected {error}")
-    rejected = [str(e) for e in report.rejected]
+    for message in report.deferred:
+        context.log.warning(message)
+    metadata = report.as_metadata()
     for table in tables:
         rows = conn.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]
         yield dg.MaterializeResult(asset_key=["raw", table], metadata={
@@ -35,15 +45,58 @@ def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], context
             "unchanged_files": len(report.unchanged),
             "removed_files": dg.MetadataValue.json(report.removed),
             "deduplicated_rows": dg.MetadataValue.json(report.deduplicated),
-            "rejected_files": dg.MetadataValue.json(rejected),
+            "rejected_files": dg.MetadataValue.json(metadata["rejected"]),
+            "changing_files": dg.MetadataValue.json(report.deferred),
+            "ignored_files": dg.MetadataValue.json(report.ignored),
+            "superseded_documents": dg.MetadataValue.json(report.superseded),
         })
+    refused = metadata["rejected"] + report.deferred
     yield dg.AssetCheckResult(
         check_name="raw_files_accepted",
         asset_key=["raw", tables[0]],
-        passed=not rejected,
+        passed=not refused,
         # A rejected file keeps its earlier rows and is set aside; the rest of the refresh goes on.
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"rejected": dg.MetadataValue.json(rejected), "quarantine": str(settings.quarantine_dir())},
+        description=("; ".join(refused)[:2000] if refused else
+                     f"{len(report.loaded)} file(s) loaded, {len(report.unchanged)} unchanged"
+                     + (f", {len(report.ignored)} side file(s) ignored" if report.ignored else "")),
+        metadata={"rejected": dg.MetadataValue.json(metadata["rejected"]),
+                  "changing": dg.MetadataValue.json(report.deferred),
+                  "ignored": dg.MetadataValue.json(report.ignored),
+                  "quarantine": str(settings.quarantine_dir())},
+    )
+    yield _guard_result(conn, dataset, tables[0], context)
+
+
+def _guard_result(conn, dataset: str, table: str, context: dg.AssetExecutionContext) -> dg.AssetCheckResult:
+    found = removals(conn, settings.warehouse_path(), dataset)
+    problem = refusal(found, settings.max_removal_share())
+    if dataset == "plans" and problem is None and conn.execute("SELECT count(*) FROM raw.plan_documents").fetchone()[0] == 0:
+        problem = (f"{settings.raw_dir() / 'plans'} holds no plan document (expected raw/plans/<document>/"
+                   f"manifest.json with its tables): there is nothing to build")
+    allowed = problem is not None and found is not None and may_override(context.run.tags)
+    if allowed:
+        context.log.warning(f"removals allowed by --allow-removals: {problem}")
+    return dg.AssetCheckResult(
+        check_name="removal_guard",
+        asset_key=["raw", table],
+        passed=problem is None or allowed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=(f"allowed by --allow-removals: {found.describe()}" if allowed else problem
+                     or (found.describe() if found else "nothing published yet: nothing to lose")),
+        metadata={"limit": settings.max_removal_share(),
+                  "files_removed": dg.MetadataValue.json(found.files_removed if found else []),
+                  "rows_removed": found.rows_removed if found else 0},
+    )
+
+
+def _regions_result(report: IngestReport) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        check_name="manifest_regions_known",
+        asset_key=["raw", "plan_documents"],
+        passed=not report.warnings,
+        severity=dg.AssetCheckSeverity.WARN,
+        description="; ".join(report.warnings)[:2000] or "every manifest's region code is in the gazetteer",
     )
 
 
@@ -65,21 +118,25 @@ _PLAN_DESCRIPTIONS = {
     name="raw_plans",
     specs=[dg.AssetSpec(["raw", table], group_name="ingest", kinds={"duckdb", "csv"}, description=text)
            for table, text in _PLAN_DESCRIPTIONS.items()],
-    check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "plan_documents"], description=_ACCEPTED)],
+    check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "plan_documents"], description=_ACCEPTED),
+                 dg.AssetCheckSpec("removal_guard", asset=["raw", "plan_documents"], description=_GUARD, blocking=True),
+                 dg.AssetCheckSpec("manifest_regions_known", asset=["raw", "plan_documents"], description=_REGIONS)],
 )
 def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Load raw/plans into raw.plan_* with lineage; a document's files are accepted or rejected together."""
     _prepare(context)
     with duckdb.get_connection() as conn:
         report = ingest_plans(conn, settings.raw_dir(), settings.quarantine_dir())
-        yield from _ingest_results(report, conn, tuple(_PLAN_DESCRIPTIONS), context)
+        yield from _ingest_results(report, conn, tuple(_PLAN_DESCRIPTIONS), "plans", context)
+    yield _regions_result(report)
 
 
 @dg.multi_asset(
     name="raw_actuals",
     specs=[dg.AssetSpec(["raw", "actuals"], group_name="ingest", kinds={"duckdb", "csv", "excel"},
                         description="Actual figures under raw/actuals/*.csv and *.xlsx, long format, with lineage.")],
-    check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "actuals"], description=_ACCEPTED)],
+    check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "actuals"], description=_ACCEPTED),
+                 dg.AssetCheckSpec("removal_guard", asset=["raw", "actuals"], description=_GUARD, blocking=True)],
 )
 def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Load raw/actuals/*.csv and *.xlsx into raw.actuals with lineage; each file is accepted or rejected on its
@@ -87,7 +144,7 @@ def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     _prepare(context)
     with duckdb.get_connection() as conn:
         report = ingest_actuals(conn, settings.raw_dir(), settings.quarantine_dir())
-        yield from _ingest_results(report, conn, ("actuals",), context)
+        yield from _ingest_results(report, conn, ("actuals",), "actuals", context)
 
 
 @dg.asset(
@@ -109,12 +166,18 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # changed since this working file last built them; the marker is written only after a build that succeeded.
     marker = settings.build_path().with_name(f"{context.op_def.name}.code_version")
     full = not marker.exists() or marker.read_text() != code_version()
-    invocation = dbt.cli(["build", *(["--full-refresh"] if full else [])], context=context)
-    yield from invocation.stream()
-    marker.write_text(code_version())
-    _keep_partial_parse(invocation.target_path)
-    # dagster-dbt leaves one target/<run> folder per invocation; the run's results are in Dagster by now.
-    shutil.rmtree(invocation.target_path, ignore_errors=True)
+    # "buildable": a test runs in the step that builds all of what it reads (a mart's test that also reads a seed
+    # runs with the marts, not with the seeds; dbt's default would run it where its first parent is).
+    invocation = dbt.cli(["build", "--indirect-selection", "buildable", *(["--full-refresh"] if full else [])],
+                         context=context)
+    try:
+        yield from invocation.stream()
+        marker.write_text(code_version())
+        _keep_partial_parse(invocation.target_path)
+    finally:
+        # dagster-dbt leaves one target/<run> folder per invocation; the run's results are in Dagster by now (and a
+        # failed run's folder must not stay behind on a disk that may be full).
+        shutil.rmtree(invocation.target_path, ignore_errors=True)
 
 
 def _keep_partial_parse(invocation_target) -> None:
@@ -151,26 +214,41 @@ def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     yield from _build(context, dbt)
 
 
+def _run_checks(context: dg.AssetExecutionContext):
+    """A reader of this run's own recorded check results: what it planned, and what each check found."""
+    def read() -> RunChecks:
+        def records(kind):
+            return context.instance.get_records_for_run(context.run.run_id, of_type=kind, limit=100_000).records
+
+        planned = frozenset(
+            f"{r.event_log_entry.dagster_event.event_specific_data.asset_key.to_user_string()}:"
+            f"{r.event_log_entry.dagster_event.event_specific_data.check_name}"
+            for r in records(dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED))
+        results = []
+        for record in records(dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+            evaluation = record.event_log_entry.dagster_event.event_specific_data
+            results.append({"asset": evaluation.asset_key.to_user_string(), "check": evaluation.check_name,
+                            "passed": evaluation.passed, "severity": evaluation.severity.value,
+                            "description": evaluation.description})
+        return RunChecks(planned, results)
+
+    return read
+
+
 @dg.asset(
     group_name="publish",
     kinds={"duckdb"},
-    deps=[key for key in dbt_marts.keys],
+    # Every asset of the refresh: each check blocks (planwatch.checks), so all of them have run before this does.
+    deps=[*raw_plans.keys, *raw_actuals.keys, ["raw", "_rejections"], *dbt_staging.keys, *dbt_marts.keys],
     description="The published warehouse (PLANWATCH_WAREHOUSE): a checked copy of the working file, replaced "
-                "atomically, with meta.build_info. Runs only when every blocking check upstream passed.",
+                "atomically, with meta.build_info. Publishes only when every check planned for the run has a "
+                "result and every ERROR check passed, asserted from the run's own records at the replace.",
 )
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    records = context.instance.get_records_for_run(
-        context.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
-    checks = []
-    for record in records:
-        evaluation = record.event_log_entry.dagster_event.event_specific_data
-        checks.append({"asset": evaluation.asset_key.to_user_string(), "check": evaluation.check_name,
-                       "passed": evaluation.passed, "severity": evaluation.severity.value})
-    version = publish(settings.build_path(), settings.warehouse_path(), settings.versions_dir(), context.run_id,
-                      checks)
+    version = publish(settings.build_path(), settings.warehouse_path(), settings.versions_dir(), context.run.run_id,
+                      _run_checks(context))
     context.log.info(f"published {version.name} → {settings.warehouse_path()}")
-    return dg.MaterializeResult(metadata={"version": version.name, "path": str(settings.warehouse_path()),
-                                          "checks_recorded": len(checks)})
+    return dg.MaterializeResult(metadata={"version": version.name, "path": str(settings.warehouse_path())})
 
 
 @dg.asset(

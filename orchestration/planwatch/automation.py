@@ -8,7 +8,7 @@ import dagster as dg
 
 from planwatch import settings
 from planwatch.lock import holder
-from planwatch.raw_files import content_hash, resolves_inside
+from planwatch.raw_files import content_hash, is_side_file, resolves_inside
 
 # Everything but the inbox extraction: drafts are never part of a refresh.
 # One writer at a time: all steps run in the run's own process, which holds the refresh lock (planwatch.lock)
@@ -41,7 +41,7 @@ def raw_fingerprint() -> tuple[str, dict[str, str]]:
     # A link out of raw/ is never read (the ingest refuses it): its target's path stands in for its content.
     files = {p.relative_to(root).as_posix(): content_hash(p) if resolves_inside(p, root) else f"outside:{p.resolve()}"
              for folder in WATCHED for p in sorted((root / folder).rglob("*"))
-             if p.is_file() and not p.name.startswith(".")}
+             if p.is_file() and not is_side_file(p)}
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
     return digest, files
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import duckdb
 
-from planwatch.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR
+from planwatch import settings
+from planwatch.settings import DBT_PROJECT_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-CODE = [DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros", DBT_PROJECT_DIR / "seeds",
-        DBT_PROJECT_DIR / "snapshots", DBT_PROJECT_DIR / "tests", DBT_PROJECT_DIR / "dbt_project.yml",
-        EXPECTATIONS_DIR, PACKAGE_DIR]
+DBT_CODE = [DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros", DBT_PROJECT_DIR / "seeds",
+            DBT_PROJECT_DIR / "snapshots", DBT_PROJECT_DIR / "tests", DBT_PROJECT_DIR / "dbt_project.yml"]
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,16 @@ class Scope:
         return f"full ({self.reason})" if self.full else f"{len(self.regions)} region(s) ({self.reason})"
 
 
-@cache
 def code_version() -> str:
-    """sha256 over every file that decides what a refresh builds and checks (names and contents)."""
+    """sha256 over every file that decides what a refresh builds and checks (names and contents): the dbt project,
+    the GX suites in use and this package."""
+    return _code_version(settings.expectations_dir())
+
+
+@cache
+def _code_version(expectations: Path) -> str:
     digest = hashlib.sha256()
-    for root in CODE:
+    for root in [*DBT_CODE, expectations, PACKAGE_DIR]:
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()
                                                      and "__pycache__" not in p.parts and p.suffix != ".pyc")
         for path in files:

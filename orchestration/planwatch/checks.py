@@ -7,6 +7,7 @@ suite validates the rows of the regions that changed, and the whole table is che
 (its key unique, not empty); anything else validates every row."""
 
 import dataclasses
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -14,7 +15,6 @@ from dagster_duckdb import DuckDBResource
 from planwatch import settings
 from planwatch.changes import Scope, change_scope
 from planwatch.gx_validation import Outcome, Suite, load_suites, validate
-from planwatch.settings import EXPECTATIONS_DIR
 
 
 def rows_to_validate(conn, suite: Suite, scope: Scope) -> tuple[str, list]:
@@ -44,7 +44,9 @@ def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(suite.asset),
         name=f"gx_{suite.name}",
-        blocking=suite.severity == "error",
+        # Every suite blocks: a "warn" suite only makes what is downstream (and the publish, which records every
+        # check of the run) wait for it; its WARN result never stops anything.
+        blocking=True,
         description=f"Great Expectations suite {suite.path.name}: {suite.description}",
     )
     def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
@@ -78,4 +80,6 @@ def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
     return _check
 
 
-gx_checks = [gx_check(suite) for suite in load_suites(EXPECTATIONS_DIR)]
+def gx_checks(directory: Path) -> list[dg.AssetChecksDefinition]:
+    """One asset check per suite file in `directory`."""
+    return [gx_check(suite) for suite in load_suites(directory)]

@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
                                 help=f"if another refresh is running, do not wait: exit {BUSY} at once")
     refresh_parser.add_argument("--wait-timeout", type=float, default=None, metavar="SECONDS",
                                 help=f"wait at most this long for another refresh, then exit {BUSY}")
+    refresh_parser.add_argument("--allow-removals", action="store_true",
+                                help="publish even though this refresh removes more of the published plans' or "
+                                     "actuals' files or rows than the removal guard allows (files deleted on "
+                                     "purpose); scheduled and sensor runs never can")
     extract = commands.add_parser("extract", help="draft raw tables from a plan document (scraped text or HTML)")
     extract.add_argument("document", type=Path)
     extract.add_argument("--out", type=Path, help="write <out>/<document_id>/manifest.json, *.csv, report.md")
@@ -29,20 +33,23 @@ def main(argv: list[str] | None = None) -> int:
     promote = commands.add_parser("promote", help="copy a reviewed draft from raw/extracted into raw/plans")
     promote.add_argument("draft", type=Path)
     promote.add_argument("--replace", action="store_true", help="overwrite an existing raw/plans/<document>")
-    commands.add_parser("rollback", help="publish the previous kept version of the warehouse again")
+    rollback = commands.add_parser("rollback", help="publish a kept version of the warehouse again, after verifying "
+                                                    "it (default: the one before the published one)")
+    rollback.add_argument("--to", metavar="VERSION", help="the kept version to publish (a name from --list)")
+    rollback.add_argument("--list", action="store_true", help="list the kept versions and which one is published")
     verify = commands.add_parser("verify", help="run every Great Expectations suite against a warehouse file")
     verify.add_argument("path", type=Path, nargs="?", help="default: the published warehouse")
     accuracy = commands.add_parser("extract-accuracy", help="extract the seed documents and compare with raw/plans")
     accuracy.add_argument("--seeds", type=Path, default=None, help="folder of the documents (../shared/seeds)")
     args = parser.parse_args(argv)
     if args.command == "refresh":
-        return locked_refresh(wait=not args.no_wait, timeout=args.wait_timeout)
+        return locked_refresh(wait=not args.no_wait, timeout=args.wait_timeout, allow_removals=args.allow_removals)
     if args.command == "extract":
         return extract_command(args.document, args.out, args.long, args.id)
     if args.command == "promote":
         return promote_command(args.draft, args.replace)
     if args.command == "rollback":
-        return rollback_command()
+        return rollback_command(args.to, args.list)
     if args.command == "verify":
         return verify_command(args.path)
     if args.command == "extract-accuracy":
@@ -85,17 +92,27 @@ def promote_command(draft: Path, replace: bool) -> int:
     return 0
 
 
-def rollback_command() -> int:
+def rollback_command(to: str | None, show: bool) -> int:
     from planwatch import settings
-    from planwatch.publish import build_info, rollback
+    from planwatch.publish import PublishRefused, build_info, kept_versions, rollback
+    from planwatch.verify import problems
 
+    published, versions = settings.warehouse_path(), settings.versions_dir()
+    if show:
+        try:
+            current = build_info(published)["version"]
+        except (duckdb.Error, OSError, TypeError):
+            current = None
+        for version in kept_versions(versions):
+            print(f"{'*' if version.name == current else ' '} {version.name}")
+        return 0
     try:
-        version = rollback(settings.warehouse_path(), settings.versions_dir())
-    except (LookupError, duckdb.Error) as error:
+        version = rollback(published, versions, to, verify=problems)
+    except (LookupError, PublishRefused, duckdb.Error) as error:
         print(f"planwatch rollback: {error}", file=sys.stderr)
         return 1
-    info = build_info(settings.warehouse_path())
-    print(f"published {version.name} again (run {info['run_id']}, built {info['built_at']})")
+    info = build_info(published)
+    print(f"published {version.name} again (run {info['run_id']}, built {info['built_at']}), after verifying it")
     return 0
 
 
@@ -111,7 +128,9 @@ def verify_command(path: Path | None) -> int:
         return 1
     for table, severity, outcome in results:
         state = "passed" if outcome.passed else "FAILED" if severity == "error" else "warned"
-        print(f"{state:>7}  {outcome.suite} on {table} ({outcome.evaluated} expectations)")
+        what = "sha256 and every table read back" if outcome.suite == "integrity" else \
+            f"{outcome.evaluated} expectations"
+        print(f"{state:>7}  {outcome.suite} on {table} ({what})")
     failures = blocking_failures(results)
     for failure in failures:
         print(f"planwatch verify: {failure}", file=sys.stderr)
@@ -130,7 +149,7 @@ def accuracy_command(seeds: Path | None) -> int:
     return 0
 
 
-def locked_refresh(wait: bool, timeout: float | None) -> int:
+def locked_refresh(wait: bool, timeout: float | None, allow_removals: bool = False) -> int:
     """One writer at a time: take the refresh lock (waiting, or not) before anything else, then refresh."""
     from planwatch import settings
     from planwatch.lock import RefreshBusy, refresh_lock
@@ -138,25 +157,35 @@ def locked_refresh(wait: bool, timeout: float | None) -> int:
     try:
         with refresh_lock(settings.warehouse_path(), wait=wait, timeout=timeout,
                           on_wait=lambda message: print(f"planwatch: {message}", flush=True)):
-            return refresh()
+            return refresh(allow_removals)
     except RefreshBusy as busy:
         print(f"planwatch refresh: skipped: {busy}", file=sys.stderr)
         return BUSY
+    except OSError as error:  # the lock file cannot be created: an unwritable or read-only warehouse folder
+        print(f"planwatch refresh: not published: cannot write in {settings.warehouse_path().parent} "
+              f"({error.strerror or error}); the refresh lock, the working file and the published file live there",
+              file=sys.stderr)
+        return 1
 
 
-def refresh() -> int:
+def refresh(allow_removals: bool = False) -> int:
     started = time.monotonic()
     print("planwatch: loading definitions (dbt manifest, GX suites) ...", flush=True)
     import dagster as dg
 
     from planwatch import settings
-    from planwatch.definitions import defs
+    from planwatch.definitions import build_definitions
+
+    defs = build_definitions()  # built now: the paths are the environment's as it is now
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     print(f"planwatch: refreshing {settings.warehouse_path()} from {settings.raw_dir()} ...", flush=True)
+    from planwatch.guard import ALLOW_TAG
+
     result = defs.resolve_job_def("refresh").execute_in_process(
         instance=instance,
         raise_on_error=False,
+        tags={ALLOW_TAG: "true"} if allow_removals else None,
         # Step-level events at INFO; the DEBUG stream of every output and check is in the Dagster UI (make dev).
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
     )
@@ -166,13 +195,24 @@ def refresh() -> int:
     # warnings (late actuals, unmapped actual names) are reported, not failures; a rejected file is a failure
     failed = [c for c in checks if not c.passed
               and (c.severity == dg.AssetCheckSeverity.ERROR or c.check_name == "raw_files_accepted")]
-    return 0 if result.success and not failed else 1
+    published = _published_run(settings.warehouse_path()) == result.run_id
+    return 0 if result.success and published and not failed else 1
+
+
+def _published_run(warehouse) -> str | None:
+    from planwatch.publish import build_info
+
+    try:
+        return build_info(warehouse)["run_id"]
+    except (duckdb.Error, OSError, TypeError):
+        return None
 
 
 def _summary(warehouse, checks, result, seconds: float) -> str:
     lines = ["", "planwatch refresh summary", "=" * 25]
     if not warehouse.exists():
-        return "\n".join(lines + [f"no published warehouse at {warehouse} yet"])
+        return "\n".join(lines + [f"no published warehouse at {warehouse} yet",
+                                  f"not published: {not_published_cause(checks, result)}"])
     with duckdb.connect(str(warehouse), read_only=True) as conn:
         tables = conn.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() "
@@ -202,22 +242,71 @@ def _summary(warehouse, checks, result, seconds: float) -> str:
     if rejected:
         lines.append("rejected input files (their earlier rows are kept; copies are in warehouse/quarantine):")
         lines.extend(f"  {message}" for message in rejected)
+    for key, label in (("changing", "files that changed while they were read (not loaded now; read again next "
+                                    "time):"),
+                       ("ignored", "side files and files of no input format, ignored:")):
+        found = [m for c in checks if c.check_name == "raw_files_accepted" and key in c.metadata
+                 for m in c.metadata[key].value]
+        if found:
+            lines.append(label)
+            lines.extend(f"  {message}" for message in found)
     lines.append(f"run: {'succeeded' if result.success else 'FAILED'} in {seconds:.1f}s (run id {result.run_id})")
     try:
         from planwatch.publish import build_info
 
         info = build_info(warehouse)
-        lines.append(f"published: {warehouse} (version {info['version']}, run {info['run_id']}; "
+        state = "published" if info["run_id"] == result.run_id else "still published (from an earlier run)"
+        lines.append(f"{state}: {warehouse} (version {info['version']}, run {info['run_id']}; "
                      f"{info['checks_passed']} checks passed, {info['checks_failed']} failed, {info['checks_warned']} warned)")
     except (duckdb.Error, TypeError):
+        info = None
         lines.append(f"published: nothing yet at {warehouse}")
     from planwatch import settings
 
     if settings.report_path().exists():
         lines.append(f"report: {settings.report_path()}")
-    if not result.success:
-        lines.append("the published warehouse was left as it was: this run's data did not pass its checks")
+    if info is None or info["run_id"] != result.run_id:
+        lines.append(f"not published: {not_published_cause(checks, result)}; the published warehouse was left as "
+                     f"it was")
     return "\n".join(lines)
+
+
+def not_published_cause(checks, result) -> str:
+    """Why a run did not publish, in a person's words: the guard, failed checks, or the error that stopped it."""
+    guard = [c for c in checks if c.check_name == "removal_guard" and not c.passed]
+    if guard:
+        return "the removal guard refused: " + " | ".join(c.description or "" for c in guard)
+    failed = [c for c in checks if not c.passed and c.severity.value == "ERROR"]
+    errors = [e.event_specific_data.error for e in result.all_events if e.is_step_failure]
+    for error in errors:
+        text = _error_text(error)
+        if "No space left on device" in text or "ENOSPC" in text or "disk is full" in text.lower():
+            return f"the disk is full ({_first_line_with(text, 'No space left')})"
+        if any(w in text for w in ("Permission denied", "Read-only file system", "Operation not permitted",
+                                   "cannot write in")):
+            return f"permission denied ({_first_line_with(text, 'cannot write in', 'ermission', 'Read-only', 'not permitted')})"
+    if errors:
+        return f"the refresh crashed: {_error_text(errors[0]).strip().splitlines()[0][:300]}"
+    if failed:
+        return f"{len(failed)} check(s) failed: " + ", ".join(
+            f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed)
+    return "the run did not reach the publish step"
+
+
+def _error_text(error) -> str:
+    """An error and every error that caused it, as text."""
+    parts = []
+    while error is not None:
+        parts.append(f"{error.cls_name}: {error.message}")
+        error = error.cause or getattr(error, "context", None)
+    return "\n".join(parts)
+
+
+def _first_line_with(text: str, *words: str) -> str:
+    for line in text.splitlines():
+        if any(w in line for w in words):
+            return line.strip()[:300]
+    return text.strip().splitlines()[0][:300]
 
 
 if __name__ == "__main__":

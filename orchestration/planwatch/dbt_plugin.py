@@ -7,8 +7,6 @@ profiles.yml lists this module under `plugins`, so every connection dbt opens ge
 table materialisations: a view calling a Python function could not be read by a BI tool that lacks it.
 """
 
-from dataclasses import asdict
-
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 
@@ -22,12 +20,12 @@ PARSED_VALUE_TYPE = duckdb.struct_type({
 
 RESOLVED_UNIT_TYPE = duckdb.struct_type({
     "unit": "VARCHAR", "as_published": "VARCHAR", "source": "VARCHAR", "multiplier": "BIGINT",
-    "recognised": "BOOLEAN", "conflict": "BOOLEAN", "note": "VARCHAR",
+    "recognised": "BOOLEAN", "conflict": "BOOLEAN", "note": "VARCHAR", "is_count": "BOOLEAN",
 })
 
 
 def _resolve_unit_row(unit_cell, indicator, inline_unit) -> dict:
-    return asdict(resolve_unit(unit_cell, indicator, inline_unit))
+    return resolve_unit(unit_cell, indicator, inline_unit).as_dict()
 
 
 PROGRESS_TYPE = duckdb.struct_type({

@@ -17,7 +17,7 @@ def build_definitions() -> dg.Definitions:
     build = settings.export_warehouse_env()
     return dg.Definitions(
         assets=[raw_plans, raw_actuals, rejections, dbt_staging, dbt_marts, published_warehouse, report, extracted_drafts],
-        asset_checks=[*gx_checks, actuals_fresh],
+        asset_checks=[*gx_checks(settings.expectations_dir()), actuals_fresh],
         jobs=[refresh_job, extract_job],
         schedules=[daily_refresh],
         sensors=[raw_files_changed, inbox_sensor],

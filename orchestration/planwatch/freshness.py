@@ -7,6 +7,8 @@ from datetime import date
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from planwatch import vocabulary
+
 PUBLICATION_LAG_MONTHS = 6  # bulletins for year Y are out by the end of June of Y + 1
 
 
@@ -17,7 +19,9 @@ def latest_due_year(today: date) -> int:
 @dg.asset_check(
     asset=dg.AssetKey(["raw", "actuals"]),
     name="actuals_fresh",
-    blocking=False,
+    # Blocking only orders it before the publish (planwatch.publish records every check of a run); a WARN result
+    # never stops anything.
+    blocking=True,
     description="Warns when a plan region's whole-region actuals for a year that is due (the last full year, "
                 f"{PUBLICATION_LAG_MONTHS} months after it ended) have not arrived in raw/actuals.",
 )
@@ -29,12 +33,12 @@ def actuals_fresh(duckdb: DuckDBResource) -> dg.AssetCheckResult:
             SELECT d.region_code, d.region_name, max(a.year) AS latest_year
             FROM raw.plan_documents d
             LEFT JOIN raw.actuals a
-                ON a.region_code = d.region_code AND coalesce(a.scope, '全域') = '全域'
+                ON a.region_code = d.region_code AND coalesce(a.scope, '全域') IN (SELECT unnest($whole))
                 AND coalesce(a.period, 'year') = 'year'
-            WHERE d.period_end >= ?
+            WHERE d.period_end >= $due
             GROUP BY ALL ORDER BY 1
             """,
-            [due],
+            {"due": due, "whole": list(vocabulary.codes("actual_scope", "whole_region"))},
         ).fetchall()
     overdue = {f"{name} ({code})": {"latest_year": latest, "due_year": due,
                                     "overdue_years": due - latest if latest else None}
@@ -42,7 +46,8 @@ def actuals_fresh(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not overdue,
         severity=dg.AssetCheckSeverity.WARN,
-        description=(f"{len(overdue)} plan region(s) lack whole-region actuals for {due}" if overdue
+        description=(f"{len(overdue)} plan region(s) lack whole-region actuals for {due}: {', '.join(overdue)}"
+                     if overdue
                      else f"every plan region has actuals for {due}"),
         metadata={"due_year": due, "overdue": dg.MetadataValue.json(overdue)},
     )

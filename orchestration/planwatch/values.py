@@ -21,7 +21,10 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-COMPARATORS = ("=", ">=", ">", "<=", "<", "approx", "range", "qual", "na", "unparsed")
+from planwatch import vocabulary
+
+# The comparators a parse gives: the vocabulary 'comparator' (planwatch.vocabulary, seeds/vocabulary.csv).
+COMPARATORS = vocabulary.codes("comparator")
 
 # Printed before the number.
 _PREFIX_COMPARATORS = {
@@ -308,6 +311,14 @@ class ResolvedUnit:
     recognised: bool = True
     conflict: bool = False  # the unit column (or name) and the value's own unit disagree
     note: str | None = None  # an annotation printed with the unit: 个(共76个站位) → 共76个站位
+
+    @property
+    def is_count(self) -> bool:
+        """The unit counts whole things (个, 家, 人次 …): such a value is never below 0."""
+        return is_count_unit(self.unit)
+
+    def as_dict(self) -> dict:
+        return asdict(self) | {"is_count": self.is_count}
 
 
 def resolve_unit(unit_cell: str | None, indicator: str | None, inline_unit: str | None) -> ResolvedUnit:

@@ -5,13 +5,24 @@ BI drivers (ODBC/JDBC for Tableau and Power BI, Metabase's driver) and the duckd
 file is created with an older storage compatibility version; DuckDB keeps writing that format to it afterwards.
 """
 
+import errno
 import shutil
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
+from planwatch.publish import recover
+
 STORAGE_COMPATIBILITY_VERSION = "v1.0.0"
+# Tables whose rows are history, not derived from raw/ alone: a run that did not publish must not leave its
+# changes in them for the next run to build on, so they start every run as the published version has them.
+HISTORY_SCHEMA = "snapshots"
+
+
+class WarehouseNotWritable(OSError):
+    """A folder the refresh must write is read-only (or the disk refuses): nothing was touched."""
 
 
 def ensure_warehouse_file(path: Path) -> Path:
@@ -22,24 +33,40 @@ def ensure_warehouse_file(path: Path) -> Path:
     return path
 
 
+def check_writable(folder: Path) -> None:
+    """Raise WarehouseNotWritable naming the folder when a file cannot be created in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".planwatch-write-test-"):
+            pass
+    except OSError as error:
+        raise WarehouseNotWritable(error.errno or errno.EACCES,
+                                   f"cannot write in {folder} ({error.strerror or error}): the refresh builds and "
+                                   f"publishes there; make it writable for this user") from error
+
+
 def prepare_build(build: Path, published: Path, versions: Path, log=print) -> Path:
     """Make the working file usable after whatever the last refresh went through, SIGKILL included.
 
     DuckDB replays its write-ahead log on open, so a refresh killed mid-write leaves a consistent file and the
     next one carries on (the raw schema is per-file transactional; dbt rebuilds every model). If the file cannot
     be opened at all it is set aside and the working file starts again from the published one, which holds the
-    same raw schema and the actuals history. Half-copied publish files are removed: they were never published.
+    same raw schema and the actuals history. Half-done publishes are tidied (planwatch.publish.recover), and the
+    history tables are made the published version's again (a run that failed must not have closed rows in them).
     Call with the refresh lock held.
     """
-    for stale in [*published.parent.glob(f".{published.name}.*.publishing"), *versions.glob("*.partial")]:
-        log(f"removing {stale.name}: left by a refresh that stopped while publishing")
-        stale.unlink(missing_ok=True)
+    for folder in (published.parent, build.parent):
+        check_writable(folder)
+    recover(published, versions, log)
     if build.exists():
         try:
             duckdb.connect(str(build)).execute("SELECT count(*) FROM duckdb_tables()").close()
         except duckdb.IOException as error:
             if "lock" in str(error).lower():
                 raise  # another process writes it: not damage, and not ours to touch
+            if _is_permission(error):
+                raise WarehouseNotWritable(errno.EACCES, f"cannot open the working file {build} for writing "
+                                                         f"({str(error).splitlines()[0]})") from error
             _set_aside(build, error, log)
         except duckdb.Error as error:
             _set_aside(build, error, log)
@@ -50,7 +77,49 @@ def prepare_build(build: Path, published: Path, versions: Path, log=print) -> Pa
         build.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(published, build)
         log(f"working file restored from the published warehouse {published}")
-    return ensure_warehouse_file(build)
+    ensure_warehouse_file(build)
+    restore_history(build, published, log)
+    return build
+
+
+def restore_history(build: Path, published: Path, log=print) -> None:
+    """Make the working file's history tables (schema snapshots) what the published version holds: empty when
+    nothing is published. A no-op when they agree already (the usual case: the last run published)."""
+    with duckdb.connect(str(build)) as conn:
+        ours = _history_signature(conn, "main")
+        if not published.exists():
+            if ours:
+                conn.execute(f"DROP SCHEMA IF EXISTS {HISTORY_SCHEMA} CASCADE")
+                log("history tables cleared: they held changes of runs that never published")
+            return
+        conn.execute("ATTACH ? AS published (READ_ONLY)", [str(published)])
+        try:
+            theirs = _history_signature(conn, "published")
+            if ours == theirs:
+                return
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {HISTORY_SCHEMA}")
+            for table in set(ours) - set(theirs):
+                conn.execute(f'DROP TABLE {HISTORY_SCHEMA}."{table}"')
+            for table in theirs:
+                conn.execute(f'CREATE OR REPLACE TABLE {HISTORY_SCHEMA}."{table}" AS '
+                             f'SELECT * FROM published.{HISTORY_SCHEMA}."{table}"')
+            log("history tables restored from the published version: the last run did not publish its changes")
+        finally:
+            conn.execute("DETACH published")
+
+
+def _history_signature(conn, catalog: str) -> dict[str, tuple]:
+    tables = [r[0] for r in conn.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = ?",
+        [catalog, HISTORY_SCHEMA]).fetchall()]
+    # A snapshot only ever inserts versions and closes them: rows, closed rows and the latest change tell them apart.
+    return {t: conn.execute(f'SELECT count(*), count(dbt_valid_to), max(dbt_updated_at), max(dbt_valid_to) '
+                            f'FROM {catalog}.{HISTORY_SCHEMA}."{t}"').fetchone() for t in tables}
+
+
+def _is_permission(error: Exception) -> bool:
+    text = str(error).lower()
+    return "permission denied" in text or "read-only file system" in text
 
 
 def _set_aside(build: Path, error: Exception, log) -> None:
@@ -59,3 +128,13 @@ def _set_aside(build: Path, error: Exception, log) -> None:
         if path.exists():
             path.rename(path.with_name(f"{path.name}.broken-{stamp}"))
     log(f"the working file {build} could not be opened ({error}); set aside as *.broken-{stamp}")
+
+
+def free_disk_hint(path: Path) -> str:
+    """How much room is left where `path` lives, for messages about a full disk."""
+    try:
+        usage = shutil.disk_usage(path if path.is_dir() else path.parent)
+    except OSError:
+        return ""
+    return f"{usage.free / 2**20:.0f} MiB free of {usage.total / 2**30:.1f} GiB on that file system"
+

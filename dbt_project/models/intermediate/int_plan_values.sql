@@ -89,6 +89,7 @@ select
     value_cells.resolved_unit.unit as unit,
     value_cells.resolved_unit.as_published as unit_as_published,
     value_cells.resolved_unit.recognised as unit_recognised,
+    coalesce(value_cells.resolved_unit.is_count, false) as unit_is_count,
     value_cells.resolved_unit.source as unit_source,
     value_cells.resolved_unit.conflict as unit_conflict,
     value_cells.column_name as value_column,

@@ -32,6 +32,7 @@ select
     plan_values.unit_as_published,
     plan_values.unit_source,
     plan_values.unit_recognised,
+    plan_values.unit_is_count,
     plan_values.unit_conflict,
     plan_values.year,
     plan_values.value_kind,

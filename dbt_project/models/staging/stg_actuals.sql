@@ -17,9 +17,19 @@ parsed as (
     from (select distinct raw_value from actuals)
 ),
 
+-- The unit as the raw contract resolves it (planwatch.values.resolve_unit): the unit column, else a unit printed in
+-- the name, else one printed with the value ("96%" with an empty unit column is a percentage).
 units as (
-    select unit, pw_resolve_unit(unit, null, null) as resolved_unit
-    from (select distinct unit from actuals)
+    select unit, indicator, inline_unit, pw_resolve_unit(unit, indicator, inline_unit) as resolved_unit
+    from (
+        select distinct actuals.unit, actuals.indicator, parsed.parsed.unit as inline_unit
+        from actuals left join parsed using (raw_value)
+    )
+),
+
+-- A scope is whole-region or part-of-region by the one vocabulary (seeds/vocabulary.csv); an empty scope is 全域.
+scopes as (
+    select code as scope, class as scope_class from {{ ref('vocabulary') }} where vocabulary = 'actual_scope'
 )
 
 select
@@ -33,8 +43,10 @@ select
     actuals.unit as unit_as_published,
     coalesce(units.resolved_unit.unit, actuals.unit) as unit,
     coalesce(units.resolved_unit.recognised, true) as unit_recognised,
+    coalesce(units.resolved_unit.is_count, false) as unit_is_count,
     units.resolved_unit.note as unit_note,
     coalesce(actuals.scope, '全域') as scope,
+    scopes.scope_class,
     coalesce(actuals.period, 'year') as period,
     coalesce(actuals.status, 'normal') as status,
     actuals.measure,
@@ -49,4 +61,8 @@ select
     actuals._loaded_at
 from actuals
 left join parsed using (raw_value)
-left join units on units.unit is not distinct from actuals.unit
+left join units
+    on units.unit is not distinct from actuals.unit
+    and units.indicator = actuals.indicator
+    and units.inline_unit is not distinct from parsed.parsed.unit
+left join scopes on scopes.scope = coalesce(actuals.scope, '全域')

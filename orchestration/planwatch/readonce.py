@@ -1,0 +1,102 @@
+"""Read an input file once, and hash exactly the bytes that were read.
+
+A file under raw/ can change while a refresh reads it: an analyst saves over it, a sync tool replaces it. If the
+hash were taken on one read and the rows on another, the warehouse could record version A's hash beside version
+B's rows (and judge the file unchanged ever after), or publish a half-written file. So a file is read once, into
+a private copy (in memory, or a temporary file beside the working warehouse when it is large), the hash is taken
+of those bytes as they stream past, and everything after — decoding, parsing, the quarantine copy — reads the
+private copy. If the file's size, mtime, ctime or inode differ between the start and the end of that read, it
+was changing: it is refused for this run (`FileChanging`), and the rows an earlier version loaded stay.
+"""
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+# Up to this size the private copy stays in memory; beyond it, it spills to a temporary file.
+IN_MEMORY_BYTES = 64 << 20
+_CHUNK = 1 << 20
+
+
+class FileChanging(OSError):
+    """The file changed while it was being read: try again (the next refresh reads it anew)."""
+
+    def __init__(self, path: Path, what: str):
+        self.path = path
+        super().__init__(f"{path}: changed while it was being read ({what}): not loaded this time, try again; "
+                         f"what an earlier version loaded is kept")
+
+
+@dataclass
+class ReadFile:
+    """A private copy of one input file, with the sha256 of its bytes."""
+
+    path: Path
+    digest: str
+    size: int
+    _copy: IO[bytes]
+
+    def open(self) -> IO[bytes]:
+        """The copy, rewound: read it as often as needed, it never changes."""
+        self._copy.seek(0)
+        return self._copy
+
+    def open_copy_closed(self) -> bool:
+        return self._copy.closed
+
+    def read_bytes(self) -> bytes:
+        return self.open().read()
+
+    def save_as(self, target: Path) -> None:
+        """Write the bytes that were read (not the file as it is now) to `target`."""
+        with open(target, "wb") as out:
+            shutil.copyfileobj(self.open(), out)
+
+    def close(self) -> None:
+        self._copy.close()
+
+    def __enter__(self) -> "ReadFile":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _signature(stat: os.stat_result) -> tuple:
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def read_once(path: Path, spool_dir: Path | None = None) -> ReadFile:
+    """Copy `path` privately while hashing it; raise FileChanging if it changed during the read."""
+    before = os.stat(path)
+    copy = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES, dir=spool_dir)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(path, "rb") as f:
+            opened = os.fstat(f.fileno())
+            while chunk := f.read(_CHUNK):
+                digest.update(chunk)
+                copy.write(chunk)
+                size += len(chunk)
+            after_read = os.fstat(f.fileno())
+        after = os.stat(path)
+        if _signature(opened) != _signature(before) or _signature(after) != _signature(before):
+            what = "replaced" if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino) else "rewritten"
+            raise FileChanging(path, what)
+        if _signature(after_read) != _signature(opened) or size != opened.st_size:
+            raise FileChanging(path, f"{opened.st_size} bytes when opened, {size} read")
+    except BaseException:
+        copy.close()
+        raise
+    return ReadFile(path, digest.hexdigest(), size, copy)
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of a file as it is now (for fingerprints that only look: the sensor, the quarantine name)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
