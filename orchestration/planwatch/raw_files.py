@@ -250,10 +250,23 @@ def read_manifest_file(source: ReadFile) -> dict:
     for name in ("region_code", "parent_code", "province_code"):
         if not _REGION_CODE.fullmatch(manifest[name]):
             raise RawFileError(path, f"expected a 6-digit GB/T 2260 code, got {manifest[name]!r}", column=name)
-    _check_vocabulary(path, manifest["admin_level"], "admin_level", None, "admin_level")
+    level = vocabulary.admin_level(manifest["admin_level"])
+    if level is None:
+        raise RawFileError(path, f"expected a level: one of {list(vocabulary.codes('admin_level'))} or a word for "
+                                 f"one ({', '.join(vocabulary.codes('admin_level_word'))}), "
+                                 f"got {manifest['admin_level']!r}", column="admin_level")
+    manifest["admin_level"] = level  # stored as the level it names: 市 → prefecture
     _check_period(path, manifest["plan_period"], "plan_period")
     if not manifest["period_start"] <= manifest["target_year"] <= manifest["period_end"]:
         raise RawFileError(path, "target_year must lie in period_start..period_end", column="target_year")
+    if not manifest["period_start"] - 1 <= manifest["base_year"] < manifest["target_year"]:
+        raise RawFileError(path, f"expected base_year to be the year before period_start or within the period, "
+                                 f"before target_year, got {manifest['base_year']}", column="base_year")
+    expected_period = vocabulary.period_of_year(manifest["target_year"])
+    if manifest["plan_period"] != expected_period:
+        raise RawFileError(path, f"expected plan_period {expected_period!r}, the period that contains target_year "
+                                 f"{manifest['target_year']} (seeds/plan_periods.csv), got {manifest['plan_period']!r}",
+                           column="plan_period")
     for name in ("issued_date", "published_date"):
         if manifest[name] is not None and not _DATE.fullmatch(manifest[name]):
             raise RawFileError(path, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {manifest[name]!r}", column=name)
@@ -266,16 +279,10 @@ def read_manifest_file(source: ReadFile) -> dict:
     return manifest
 
 
-def _check_vocabulary(path: Path, value: str, name: str, row: int | None, column: str) -> None:
-    allowed = vocabulary.codes(name)
-    if value not in allowed:
-        raise RawFileError(path, f"expected one of {list(allowed)}, got {value!r}", row=row, column=column)
-
-
 def _check_period(path: Path, value: str, column: str) -> None:
-    periods = list(vocabulary.plan_periods())
+    periods = vocabulary.period_names()
     if value not in periods:
-        raise RawFileError(path, f"expected one of {sorted(periods)}, got {value!r}", column=column)
+        raise RawFileError(path, f"expected one of {list(periods)}, got {value!r}", column=column)
 
 
 def _read_plan_table(folder: Path, manifest_path: Path, spec, index: int, source) -> LoadedFile:
@@ -291,8 +298,8 @@ def _read_plan_table(folder: Path, manifest_path: Path, spec, index: int, source
     if spec["kind"] not in vocabulary.codes("table_kind"):
         raise RawFileError(manifest_path, f"kind must be one of {sorted(vocabulary.codes('table_kind'))}",
                            column=f"{where}.kind")
-    if spec["plan_period"] not in vocabulary.plan_periods():
-        raise RawFileError(manifest_path, f"plan_period must be one of {sorted(vocabulary.plan_periods())}",
+    if spec["plan_period"] not in vocabulary.period_names():
+        raise RawFileError(manifest_path, f"plan_period must be one of {list(vocabulary.period_names())}",
                            column=f"{where}.plan_period")
     _check_columns(manifest_path, spec["columns"], where)
 

@@ -61,6 +61,27 @@ def plan_periods() -> dict[str, dict[str, int]]:
             for row in _read(PERIODS_SEED)}
 
 
+OTHER_PERIOD = "other"
+
+
+def period_of_year(year: int) -> str:
+    """The five-year period (十三五 …) whose years contain `year` (2018 → 十三五, 2027 → 十五五); `other` beyond them."""
+    for name, period in plan_periods().items():
+        if period["period_start"] <= year <= period["period_end"]:
+            return name
+    return OTHER_PERIOD
+
+
+def period_names() -> tuple[str, ...]:
+    """Every value a plan_period may take: the five-year periods, and `other`."""
+    return (*plan_periods(), *codes("plan_period_other"))
+
+
+def admin_level(word: str) -> str | None:
+    """The admin level a word people use names (市 → prefecture, 区/县 → county, province → province)."""
+    return code_class("admin_level_word", word.strip()) if isinstance(word, str) else None
+
+
 def plan_years() -> tuple[int, int]:
     """The first and last year of any plan period: a figure outside them serves no plan."""
     periods = plan_periods().values()
