@@ -9,6 +9,9 @@ import pytest
 from planwatch.raw_files import read_plan_document
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Tests write a file and load it at once: no settling time (planwatch.readonce), except in the tests of it, which
+# set their own. Set here, before anything runs, so that refresh subprocesses inherit it too.
+os.environ.setdefault("PLANWATCH_SETTLE_SECONDS", "0")
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
 
 needs_seeds = pytest.mark.skipif(

@@ -94,6 +94,22 @@ def test_a_file_replaced_while_it_is_read_is_refused(tmp_path, monkeypatch):
         read_once(path)
 
 
+def test_a_file_written_a_moment_ago_is_left_to_settle(tmp_path, monkeypatch):
+    """A writer that saves in pieces can be caught between two pieces: the read is steady, the file half new.
+    A file modified less than the settling time ago is treated as still being written."""
+    monkeypatch.setenv("PLANWATCH_SETTLE_SECONDS", "30")
+    path = tmp_path / "figures.csv"
+    path.write_bytes(version(1))
+    with pytest.raises(FileChanging, match="may still be being written"):
+        read_once(path)
+    old = time.time() - 60
+    os.utime(path, (old, old))  # mtime an hour ago; ctime is now, and counts too (a chmod or rename is a change)
+    with pytest.raises(FileChanging):
+        read_once(path)
+    monkeypatch.setenv("PLANWATCH_SETTLE_SECONDS", "0")
+    assert read_once(path).digest == hashlib.sha256(version(1)).hexdigest()
+
+
 def test_a_large_file_is_copied_to_disk_not_held_in_memory(tmp_path, monkeypatch):
     monkeypatch.setattr(readonce, "IN_MEMORY_BYTES", 10_000)
     path = tmp_path / "figures.csv"
@@ -167,9 +183,13 @@ def _published_figures(published: Path) -> tuple[set, str]:
 
 
 @pytest.mark.parametrize("mode", ["replace", "in-place"])
-def test_a_file_written_during_refreshes_is_published_whole_and_as_its_recorded_hash(workspace, mode):
+def test_a_file_written_during_refreshes_is_published_whole_and_as_its_recorded_hash(workspace, mode, monkeypatch):
+    monkeypatch.setenv("PLANWATCH_SETTLE_SECONDS", "1")  # as in production
     path = workspace / "raw" / "actuals" / "moving.csv"
     path.write_bytes(version(10))
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    time.sleep(1.1)  # settled: the first refresh loads it
     script = workspace / "writer.py"
     script.write_text(WRITER, encoding="utf-8")
     published = workspace / "warehouse" / "planwatch.duckdb"
@@ -187,6 +207,7 @@ def test_a_file_written_during_refreshes_is_published_whole_and_as_its_recorded_
     finally:
         Path(str(path) + ".stop").touch()
         writer.wait(timeout=30)
+    time.sleep(1.1)  # the writer has stopped; its last version settles
     refresh()
     [(value, rows)], digest = _published_figures(published)
     assert digest == hashlib.sha256(path.read_bytes()).hexdigest() and rows == 1000

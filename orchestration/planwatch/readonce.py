@@ -7,12 +7,17 @@ a private copy (in memory, or a temporary file beside the working warehouse when
 of those bytes as they stream past, and everything after — decoding, parsing, the quarantine copy — reads the
 private copy. If the file's size, mtime, ctime or inode differ between the start and the end of that read, it
 was changing: it is refused for this run (`FileChanging`), and the rows an earlier version loaded stay.
+
+A file can also be caught between two writes of a writer that saves it in pieces: the read is steady, but the
+file is half new, half old. So a file modified less than a settling time before the read ended
+(PLANWATCH_SETTLE_SECONDS, 1 s by default) is treated as still being written, and refused for this run too.
 """
 
 import hashlib
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -20,6 +25,12 @@ from typing import IO
 # Up to this size the private copy stays in memory; beyond it, it spills to a temporary file.
 IN_MEMORY_BYTES = 64 << 20
 _CHUNK = 1 << 20
+SETTLE_ENV = "PLANWATCH_SETTLE_SECONDS"
+DEFAULT_SETTLE_SECONDS = 1.0
+
+
+def settle_seconds() -> float:
+    return float(os.environ.get(SETTLE_ENV, DEFAULT_SETTLE_SECONDS))
 
 
 class FileChanging(OSError):
@@ -90,6 +101,10 @@ def read_once(path: Path, spool_dir: Path | None = None) -> ReadFile:
             raise FileChanging(path, what)
         if _signature(after_read) != _signature(opened) or size != opened.st_size:
             raise FileChanging(path, f"{opened.st_size} bytes when opened, {size} read")
+        age = time.time() - max(after.st_mtime, after.st_ctime)
+        if age < settle_seconds():
+            raise FileChanging(path, f"modified {max(age, 0):.1f}s before it was read, less than the "
+                                     f"{settle_seconds():g}s a file is left to settle: it may still be being written")
     except BaseException:
         copy.close()
         raise
