@@ -25,7 +25,7 @@ def test_definitions_load_with_every_part():
     assert len(gx) == 6 and all(k.asset_key in graph.get_all_asset_keys() for k in gx.values())
     assert all(graph.get_check_spec(k).blocking for k in graph.asset_check_keys if k.name.startswith("gx_"))
     assert {f"gx_{s.name}" for s in load_suites(settings.expectations_dir()) if s.severity == "warn"} == {
-        "gx_int_observations_actuals_mapped"}
+        "gx_int_observations_mapped"}
     # the publish step comes after every asset of the refresh, so every blocking check gates it
     publish_parents = graph.get(dg.AssetKey("published_warehouse")).parent_keys
     assert {k for k in graph.get_all_asset_keys() if k.path[0] in ("raw", "staging", "intermediate", "marts")} \

@@ -38,7 +38,7 @@ def test_full_refresh_builds_every_published_value(refreshed):
     assert failed == [("raw/actuals", "actuals_fresh")]
     assert _checks(result)[("raw/actuals", "actuals_fresh")].severity == dg.AssetCheckSeverity.WARN
     assert {c.check_name for c in result.get_asset_check_evaluations() if c.check_name.startswith("gx_")} == {
-        "gx_int_plan_values", "gx_stg_actuals", "gx_int_observations", "gx_int_observations_actuals_mapped",
+        "gx_int_plan_values", "gx_stg_actuals", "gx_int_observations", "gx_int_observations_mapped",
         "gx_fct_indicator_value", "gx_fct_target_vs_actual"}
 
     # Every value cell of every table in raw/plans is a row of the mart, its text intact.
@@ -157,7 +157,7 @@ def test_an_unmapped_actual_only_warns_and_gets_candidates(refreshed):
     _add_actual(workspace, "new_name.csv", indicator="县级以上集中式饮用水水源地水质达标率(新口径)")
     result = refresh(must_succeed=False)
     assert result.success
-    check = _checks(result)[("intermediate/int_observations", "gx_int_observations_actuals_mapped")]
+    check = _checks(result)[("intermediate/int_observations", "gx_int_observations_mapped")]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     candidates = _query("SELECT candidate_indicator_id FROM marts.indicator_mapping_candidates "
                         "WHERE candidate_rank = 1")

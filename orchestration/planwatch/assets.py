@@ -11,7 +11,7 @@ from dagster_duckdb import DuckDBResource
 from planwatch import settings
 from planwatch.changes import code_version
 from planwatch.gx_validation import preload
-from planwatch.ingest import IngestReport, ingest_actuals, ingest_plans
+from planwatch.ingest import IngestReport, ingest_actuals, ingest_mappings, ingest_plans
 from planwatch.project import dbt_project
 from planwatch.guard import may_override, refusal, removals
 from planwatch.publish import RunChecks, publish
@@ -26,6 +26,10 @@ _GUARD = ("Fails (and so blocks everything downstream and the publish) when this
           "PLANWATCH_MAX_REMOVAL_SHARE (20%) of the published files or rows of the dataset, or all of them; "
           "`planwatch refresh --allow-removals` lets a person's run through, never a scheduled or sensor run.")
 _REGIONS = "Warns when a manifest's region code is well-formed but not in the gazetteer (an old code?): it is named."
+
+
+# The datasets whose loss is data loss; a mapping removed makes names unmapped again, which is a warning's business.
+GUARDED = ("plans", "actuals")
 
 
 def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], dataset: str,
@@ -65,7 +69,8 @@ def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], dataset
                   "ignored": dg.MetadataValue.json(report.ignored),
                   "quarantine": str(settings.quarantine_dir())},
     )
-    yield _guard_result(conn, dataset, tables[0], context)
+    if dataset in GUARDED:
+        yield _guard_result(conn, dataset, tables[0], context)
 
 
 def _guard_result(conn, dataset: str, table: str, context: dg.AssetExecutionContext) -> dg.AssetCheckResult:
@@ -147,11 +152,26 @@ def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         yield from _ingest_results(report, conn, ("actuals",), "actuals", context)
 
 
+@dg.multi_asset(
+    name="raw_mappings",
+    specs=[dg.AssetSpec(["raw", "mappings"], group_name="ingest", kinds={"duckdb", "csv"},
+                        description="Reviewed mappings of published indicator names to catalog ids (or new catalog "
+                                    "entries) under raw/mappings/*.csv, written by people with `planwatch map`.")],
+    check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "mappings"], description=_ACCEPTED)],
+)
+def raw_mappings(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    """Load raw/mappings into raw.mappings with lineage; each file is accepted or rejected on its own."""
+    _prepare(context)
+    with duckdb.get_connection() as conn:
+        report = ingest_mappings(conn, settings.raw_dir(), settings.quarantine_dir())
+        yield from _ingest_results(report, conn, ("mappings",), "mappings", context)
+
+
 @dg.asset(
     key=["raw", "_rejections"],
     group_name="ingest",
     kinds={"duckdb"},
-    deps=[raw_plans, raw_actuals],
+    deps=[raw_plans, raw_actuals, raw_mappings],
     description="The quarantine table: every input file the ingest refused, with file, row, column and reason "
                 "(copies under warehouse/quarantine/). Written by both ingest assets; this reports it after both.",
 )
@@ -239,7 +259,8 @@ def _run_checks(context: dg.AssetExecutionContext):
     group_name="publish",
     kinds={"duckdb"},
     # Every asset of the refresh: each check blocks (planwatch.checks), so all of them have run before this does.
-    deps=[*raw_plans.keys, *raw_actuals.keys, ["raw", "_rejections"], *dbt_staging.keys, *dbt_marts.keys],
+    deps=[*raw_plans.keys, *raw_actuals.keys, *raw_mappings.keys, ["raw", "_rejections"], *dbt_staging.keys,
+          *dbt_marts.keys],
     description="The published warehouse (PLANWATCH_WAREHOUSE): a checked copy of the working file, replaced "
                 "atomically, with meta.build_info. Publishes only when every check planned for the run has a "
                 "result and every ERROR check passed, asserted from the run's own records at the replace.",

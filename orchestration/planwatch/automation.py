@@ -32,7 +32,7 @@ daily_refresh = dg.ScheduleDefinition(
 
 
 # What a refresh reads; raw/inbox and raw/extracted are the extractor's and change nothing in the warehouse.
-WATCHED = ("plans", "actuals")
+WATCHED = ("plans", "actuals", "mappings")
 
 
 def raw_fingerprint() -> tuple[str, dict[str, str]]:

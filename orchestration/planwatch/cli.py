@@ -39,6 +39,21 @@ def main(argv: list[str] | None = None) -> int:
     rollback.add_argument("--list", action="store_true", help="list the kept versions and which one is published")
     verify = commands.add_parser("verify", help="run every Great Expectations suite against a warehouse file")
     verify.add_argument("path", type=Path, nargs="?", help="default: the published warehouse")
+    mapping = commands.add_parser("map", help="list the indicator names without a reviewed catalog id, with proposals; "
+                                               "accept one (written to raw/mappings, loaded by the next refresh)")
+    mapping.add_argument("--accept", metavar="NAME", help="the published indicator name to map")
+    mapping.add_argument("--id", dest="indicator_id", metavar="INDICATOR_ID",
+                         help="the catalog id it is, or a new id (then give --unit and --direction)")
+    mapping.add_argument("--by", dest="reviewed_by", metavar="WHO", help="who reviewed it (required with --accept)")
+    mapping.add_argument("--document", help="the mapping holds in this document only (a raw/plans folder)")
+    mapping.add_argument("--table", help="... and in this table of it only (with --document)")
+    mapping.add_argument("--unit", help="a new catalog entry's unit (a base unit: %%, 个, 微克/立方米; empty: qualitative)")
+    mapping.add_argument("--direction", help="a new catalog entry's direction: higher, lower or band")
+    mapping.add_argument("--accumulation", help="a new catalog entry's accumulation: level, stock (累计) or new (新增)")
+    mapping.add_argument("--note", help="why, in a few words")
+    mapping.add_argument("--evaluate", action="store_true",
+                         help="measure the proposals: how often the reviewed id of each alias comes first, with "
+                              "that alias left out")
     accuracy = commands.add_parser("extract-accuracy", help="extract the seed documents and compare with raw/plans")
     accuracy.add_argument("--seeds", type=Path, default=None, help="folder of the documents (../shared/seeds)")
     args = parser.parse_args(argv)
@@ -52,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         return rollback_command(args.to, args.list)
     if args.command == "verify":
         return verify_command(args.path)
+    if args.command == "map":
+        return map_command(args)
     if args.command == "extract-accuracy":
         return accuracy_command(args.seeds)
     return 2
@@ -135,6 +152,44 @@ def verify_command(path: Path | None) -> int:
     for failure in failures:
         print(f"planwatch verify: {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def map_command(args) -> int:
+    from planwatch import settings
+    from planwatch.raw_files import RawFileError
+
+    if args.evaluate:
+        from planwatch.matching import leave_one_out
+
+        measured = leave_one_out()
+        print(f"leave-one-out over {measured.aliases} reviewed aliases (and {measured.trivial} that are the catalog's "
+              f"own names, not counted): the reviewed id is ranked first for {measured.first} "
+              f"({measured.share_first():.1%}), among the three proposals for {measured.in_top} "
+              f"({measured.in_top / (measured.aliases or 1):.1%})")
+        return 0
+    if args.accept is None:
+        from planwatch.review import pending, render
+
+        try:
+            print(render(pending(settings.warehouse_path())))
+        except duckdb.Error as error:
+            print(f"planwatch map: {settings.warehouse_path()}: {error} (run `planwatch refresh` first)",
+                  file=sys.stderr)
+            return 1
+        return 0
+    if not args.indicator_id or not args.reviewed_by:
+        print("planwatch map: --accept needs --id and --by", file=sys.stderr)
+        return 2
+    from planwatch.review import accept
+
+    try:
+        path = accept(settings.raw_dir() / "mappings", args.accept, args.indicator_id, args.reviewed_by,
+                      args.document, args.table, args.unit, args.direction, args.accumulation, args.note)
+    except RawFileError as error:
+        print(f"planwatch map: not written: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote the mapping {args.accept!r} → {args.indicator_id} to {path}; the next refresh loads it")
+    return 0
 
 
 def accuracy_command(seeds: Path | None) -> int:

@@ -5,7 +5,8 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from planwatch import settings
-from planwatch.assets import dbt_marts, dbt_staging, published_warehouse, raw_actuals, raw_plans, rejections, report
+from planwatch.assets import dbt_marts, dbt_staging, published_warehouse, raw_actuals, raw_mappings, raw_plans, \
+    rejections, report
 from planwatch.automation import daily_refresh, raw_files_changed, refresh_job
 from planwatch.checks import gx_checks
 from planwatch.freshness import actuals_fresh
@@ -16,7 +17,7 @@ from planwatch.project import dbt_project
 def build_definitions() -> dg.Definitions:
     build = settings.export_warehouse_env()
     return dg.Definitions(
-        assets=[raw_plans, raw_actuals, rejections, dbt_staging, dbt_marts, published_warehouse, report, extracted_drafts],
+        assets=[raw_plans, raw_actuals, raw_mappings, rejections, dbt_staging, dbt_marts, published_warehouse, report, extracted_drafts],
         asset_checks=[*gx_checks(settings.expectations_dir()), actuals_fresh],
         jobs=[refresh_job, extract_job],
         schedules=[daily_refresh],

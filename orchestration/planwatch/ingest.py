@@ -25,9 +25,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from planwatch.raw_files import ACTUALS_COLUMNS, ACTUALS_SUFFIXES, MANIFEST_FIELDS, OPTIONAL_MANIFEST_FIELDS, \
-    PlanDocument, RawFileError, check_inside, is_side_file, iter_actuals, read_manifest_file, read_plan_document, \
-    resolves_inside
+from planwatch.raw_files import ACTUALS_COLUMNS, ACTUALS_SUFFIXES, MANIFEST_FIELDS, MAPPINGS, MAPPINGS_COLUMNS, \
+    OPTIONAL_MANIFEST_FIELDS, PlanDocument, RawFileError, check_inside, is_side_file, iter_actuals, iter_table, \
+    read_manifest_file, read_plan_document, resolves_inside
 from planwatch.readonce import FileChanging, ReadFile, read_once
 from planwatch.regions import is_known
 
@@ -45,6 +45,7 @@ DDL = {
     "plan_cells": "document_id VARCHAR, table_id VARCHAR, row_no INTEGER, column_name VARCHAR, "
                   "cell_text VARCHAR, source_line INTEGER",
     "actuals": ", ".join(f"{c} {'INTEGER' if c == 'year' else 'VARCHAR'}" for c in ACTUALS_COLUMNS),
+    "mappings": ", ".join(f"{c} VARCHAR" for c in MAPPINGS_COLUMNS),
 }
 PLAN_TABLES = ("plan_documents", "plan_tables", "plan_columns", "plan_cells")
 PLAN_BATCH_DOCUMENTS = 250
@@ -265,9 +266,20 @@ def _guarded(path: Path, read):
 
 def ingest_actuals(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Path) -> IngestReport:
     """Load every raw/actuals/*.csv and *.xlsx (any case); each file is accepted or rejected on its own."""
+    return _ingest_long_files(conn, raw_root, quarantine, "actuals", _replace_actuals)
+
+
+def ingest_mappings(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Path) -> IngestReport:
+    """Load every raw/mappings/*.csv and *.xlsx: the reviewed mappings of published names to catalog ids."""
+    return _ingest_long_files(conn, raw_root, quarantine, "mappings", _replace_mappings)
+
+
+def _ingest_long_files(conn, raw_root: Path, quarantine: Path, dataset: str, replace) -> IngestReport:
+    """Load every file of raw/<dataset>/ with `replace` (file, name, replaces) → rows dropped as repeats; each file
+    is accepted or rejected on its own, side files are ignored and listed."""
     ensure_raw_schema(conn)
     report = IngestReport()
-    folder = raw_root / "actuals"
+    folder = raw_root / dataset
     entries = sorted(folder.iterdir()) if folder.is_dir() else []
     paths = []
     for path in entries:
@@ -276,7 +288,7 @@ def ingest_actuals(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: 
         else:
             report.ignored.append(_relative(path, raw_root))
     present = {_relative(p, raw_root) for p in paths}
-    known = _known_hashes(conn, "actuals")
+    known = _known_hashes(conn, dataset)
     for path in paths:
         name = _relative(path, raw_root)
         read = None
@@ -287,9 +299,9 @@ def ingest_actuals(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: 
                 report.unchanged.append(name)
                 continue
             with _transaction(conn):
-                dropped = _guarded(path, lambda: _replace_actuals(conn, read, name, replaces=name in known))
+                dropped = _guarded(path, lambda: replace(conn, read, name, replaces=name in known))
         except (RawFileError, FileChanging) as error:
-            _refuse(conn, error, raw_root, quarantine, "actuals", report, read)
+            _refuse(conn, error, raw_root, quarantine, dataset, report, read)
             continue
         finally:
             if read is not None:
@@ -297,8 +309,48 @@ def ingest_actuals(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: 
         report.loaded.append(name)
         if dropped:
             report.deduplicated[name] = dropped
-    _remove_missing(conn, "actuals", present, ("actuals",), report)
+    _remove_missing(conn, dataset, present, (dataset,), report)
     return report
+
+
+def _replace_mappings(conn, read: ReadFile, name: str, replaces: bool) -> int:
+    """Replace the file's mappings, inside the caller's transaction. A name (in a document, a table) mapped to two
+    ids — in this file, or by this file and another — is refused naming both rows, as is a new catalog id that two
+    rows define differently."""
+    now = _now()
+    if replaces:
+        _delete_file_rows(conn, ("mappings",), name)
+    rows = [{c: (row[c] or None) for c in MAPPINGS_COLUMNS} | _lineage(row_no, name, read.digest, now)
+            for row_no, row in iter_table(read, MAPPINGS)]
+    _insert(conn, "mappings", rows)
+    conflict = conn.execute("""
+        SELECT m._source_row, o._source_file, o._source_row, o.indicator_id, m.indicator_id
+        FROM raw.mappings m JOIN raw.mappings o
+          ON o.name_as_published = m.name_as_published AND o.document_id IS NOT DISTINCT FROM m.document_id
+         AND o.table_id IS NOT DISTINCT FROM m.table_id AND o.indicator_id <> m.indicator_id
+         AND (o._source_file, o._source_row) <> (m._source_file, m._source_row)
+        WHERE m._source_file = $file ORDER BY 1, 2, 3 LIMIT 1""", {"file": name}).fetchone()
+    if conflict:
+        row, other_file, other_row, other_id, this_id = conflict
+        raise RawFileError(read.path, f"maps the name to {this_id!r}, while row {other_row} of {other_file} maps it "
+                                      f"(in the same document and table) to {other_id!r}: one name, one meaning",
+                           row=row, column="indicator_id")
+    defined = conn.execute("""
+        SELECT m._source_row, o._source_file, o._source_row, m.indicator_id
+        FROM raw.mappings m JOIN raw.mappings o ON o.indicator_id = m.indicator_id
+         AND (o.new_direction IS NOT NULL OR m.new_direction IS NOT NULL)
+         AND (o.new_unit IS DISTINCT FROM m.new_unit OR o.new_direction IS DISTINCT FROM m.new_direction
+              OR o.new_accumulation IS DISTINCT FROM m.new_accumulation)
+         AND (o._source_file, o._source_row) <> (m._source_file, m._source_row)
+        WHERE m._source_file = $file AND m.new_direction IS NOT NULL ORDER BY 1, 2, 3 LIMIT 1""",
+                           {"file": name}).fetchone()
+    if defined:
+        row, other_file, other_row, new_id = defined
+        raise RawFileError(read.path, f"defines the new catalog entry {new_id!r} with another unit, direction or "
+                                      f"accumulation than row {other_row} of {other_file}: give them once, the same",
+                           row=row, column="indicator_id")
+    _record_file(conn, name, "mappings", read.digest, len(rows), now)
+    return 0
 
 
 def _replace_actuals(conn, read: ReadFile, name: str, replaces: bool) -> int:

@@ -30,7 +30,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from planwatch import vocabulary
 from planwatch.readonce import FileChanging, ReadFile, content_hash, read_once
 from planwatch.regions import check_identity, region_names
-from planwatch.values import is_count_unit, parse_value, resolve_unit
+from planwatch.values import is_count_unit, parse_unit, parse_value, resolve_unit
 from planwatch.vocabulary import PERCENT_MAX, PERCENT_MIN, plan_years
 
 __all__ = ["ACTUALS_COLUMNS", "ACTUALS_SUFFIXES", "MANIFEST_FIELDS", "FileChanging", "LoadedFile", "PlanDocument",
@@ -368,6 +368,15 @@ _parse_value = lru_cache(maxsize=4096)(parse_value)
 _resolve_unit = lru_cache(maxsize=4096)(resolve_unit)
 
 
+@dataclass(frozen=True)
+class TableContract:
+    """A long table of raw/ (actuals, mappings): its columns, the ones never empty, and the rule for one row."""
+
+    columns: list[str]
+    required: list[str]
+    check_row: object  # (path, row number, row) -> None, raises RawFileError
+
+
 def iter_actuals(source: Path | ReadFile) -> Iterator[tuple[int, dict]]:
     """(row number, row) for every row of one actuals file, each checked against the contract as it is read; the
     file is streamed from its private copy, never held whole (an .xlsx workbook excepted, see `_xlsx_records`).
@@ -376,17 +385,22 @@ def iter_actuals(source: Path | ReadFile) -> Iterator[tuple[int, dict]]:
     Row numbers are as a spreadsheet shows them. Rules that need all rows at once (duplicates) are the loader's,
     which has the rows in the warehouse (`planwatch.ingest`).
     """
+    return iter_table(source, ACTUALS)
+
+
+def iter_table(source: Path | ReadFile, contract: "TableContract") -> Iterator[tuple[int, dict]]:
+    """The rows of one file of a long table (CSV or .xlsx), each checked by `contract` as it is read."""
     if isinstance(source, Path):
         with read_once(source) as read:
-            yield from iter_actuals(read)
+            yield from iter_table(read, contract)
         return
     path = source.path
     if source.size == 0:
         raise RawFileError(path, "expected a header row, found an empty file (0 bytes)")
     xlsx = path.suffix.lower() == ".xlsx"
     records = _xlsx_records(source) if xlsx else _csv_records(source)
-    header_row, header = _find_header(path, records, _HEADER_SEARCH_ROWS if xlsx else 1)
-    _check_actuals_header(path, header, header_row)
+    header_row, header = _find_header(path, records, _HEADER_SEARCH_ROWS if xlsx else 1, contract.required)
+    _check_header(path, header, header_row, contract.columns)
     rows = 0
     for row_no, cells in records:
         if not any(c.strip() for c in cells):
@@ -394,14 +408,14 @@ def iter_actuals(source: Path | ReadFile) -> Iterator[tuple[int, dict]]:
         if len(cells) < len(header) or any(c.strip() for c in cells[len(header):]):
             raise RawFileError(path, f"expected {len(header)} cells as in the header, found {len(cells)}", row=row_no)
         row = {name: cell.strip() for name, cell in zip(header, cells)}
-        _check_actual_row(path, row_no, row)
+        contract.check_row(path, row_no, row)
         rows += 1
         yield row_no, row
     if not rows:
         raise RawFileError(path, "expected rows below the header, found none")
 
 
-def _find_header(path: Path, records: Iterator, search_rows: int) -> tuple[int, list[str]]:
+def _find_header(path: Path, records: Iterator, search_rows: int, required: list[str]) -> tuple[int, list[str]]:
     """The first of the first `search_rows` rows that names every required column; failing that the first row, for
     the header check to say what it lacks."""
     first = None
@@ -410,20 +424,20 @@ def _find_header(path: Path, records: Iterator, search_rows: int) -> tuple[int, 
         while header and not header[-1]:
             header.pop()  # a spreadsheet's empty columns to the right
         first = first or (row_no, header)
-        if set(ACTUALS_REQUIRED) <= set(header):
+        if set(required) <= set(header):
             return row_no, header
     if first is None:
         raise RawFileError(path, "expected a header row, found no rows")
     return first
 
 
-def _check_actuals_header(path: Path, header: list[str], row_no: int) -> None:
-    missing = [c for c in ACTUALS_COLUMNS if c not in header]
-    extra = [c for c in header if c not in ACTUALS_COLUMNS]
+def _check_header(path: Path, header: list[str], row_no: int, columns: list[str]) -> None:
+    missing = [c for c in columns if c not in header]
+    extra = [c for c in header if c not in columns]
     if missing or extra:
         found = "; ".join(text for text in (missing and f"missing column(s) {missing}",
                                             extra and f"unexpected column(s) {extra}") if text)
-        raise RawFileError(path, f"{found}; expected the columns {ACTUALS_COLUMNS}", row=row_no,
+        raise RawFileError(path, f"{found}; expected the columns {columns}", row=row_no,
                            column=(missing + extra)[0])
     doubled = sorted({c for c in header if header.count(c) > 1})
     if doubled:
@@ -600,3 +614,64 @@ def _check_value(path: Path, row_no: int, row: dict) -> None:
         counted = "measure 'count'" if row["measure"] == "count" else f"unit {unit.unit!r}"
         raise RawFileError(path, f"expected a count of 0 or more ({counted}), got {text!r}", row=row_no,
                            column="raw_value")
+
+
+ACTUALS = TableContract(ACTUALS_COLUMNS, ACTUALS_REQUIRED, _check_actual_row)
+
+
+# ---- reviewed mappings: raw/mappings/*.csv ---------------------------------------------------------------------
+
+# A person's decision about a published indicator name: it is this catalog id (optionally only in one document,
+# or one table of it), or a new catalog entry with its unit and direction. Input data, validated like the rest.
+MAPPINGS_COLUMNS = ["name_as_published", "document_id", "table_id", "indicator_id", "new_unit", "new_direction",
+                    "new_accumulation", "new_name_en", "reviewed_by", "reviewed_on", "note"]
+MAPPINGS_REQUIRED = ["name_as_published", "indicator_id", "reviewed_by"]
+_SLUG = re.compile(r"[a-z][a-z0-9_]*")
+_DOCUMENT_ID = re.compile(r"[A-Za-z0-9_\-]+")
+
+
+def _check_mapping_row(path: Path, row_no: int, row: dict) -> None:
+    for column, text in row.items():
+        check_text(path, text, row_no, column, key=column == "name_as_published")
+    for column in MAPPINGS_REQUIRED:
+        if not row[column]:
+            raise RawFileError(path, "required value is empty", row=row_no, column=column)
+    if not _SLUG.fullmatch(row["indicator_id"]):
+        raise RawFileError(path, f"expected a catalog id of lowercase letters, digits and _ (e.g. "
+                                 f"manufacturing_product_pass_rate), got {row['indicator_id']!r}", row=row_no,
+                           column="indicator_id")
+    if row["document_id"] and not _DOCUMENT_ID.fullmatch(row["document_id"]):
+        raise RawFileError(path, f"expected a document id (a folder name under raw/plans), got {row['document_id']!r}",
+                           row=row_no, column="document_id")
+    if row["table_id"] and not row["document_id"]:
+        raise RawFileError(path, "a table_id needs its document_id", row=row_no, column="table_id")
+    new = [c for c in ("new_unit", "new_direction", "new_accumulation", "new_name_en") if row[c]]
+    if row["indicator_id"] in catalog_ids():
+        if new:
+            raise RawFileError(path, f"{row['indicator_id']!r} is in the catalog already: leave {new[0]} empty (a new "
+                                     f"catalog entry needs an id the catalog does not have)", row=row_no, column=new[0])
+        return
+    if row["new_direction"] not in vocabulary.codes("direction"):
+        raise RawFileError(path, f"{row['indicator_id']!r} is no catalog id, so this row defines a new entry: expected "
+                                 f"new_direction, one of {list(vocabulary.codes('direction'))}, got "
+                                 f"{row['new_direction']!r}", row=row_no, column="new_direction")
+    unit = parse_unit(row["new_unit"]) if row["new_unit"] else None
+    if row["new_unit"] and (unit is None or unit.multiplier != 1):
+        raise RawFileError(path, f"expected new_unit to be a base unit of the unit table (%, 个, 件, 微克/立方米; not "
+                                 f"万件), or empty for a qualitative indicator, got {row['new_unit']!r}", row=row_no,
+                           column="new_unit")
+    if row["new_accumulation"] and row["new_accumulation"] not in vocabulary.codes("accumulation"):
+        raise RawFileError(path, f"expected one of {list(vocabulary.codes('accumulation'))}, got "
+                                 f"{row['new_accumulation']!r}", row=row_no, column="new_accumulation")
+    if row["reviewed_on"] and not _DATE.fullmatch(row["reviewed_on"]):
+        raise RawFileError(path, f"expected YYYY-MM-DD, got {row['reviewed_on']!r}", row=row_no, column="reviewed_on")
+
+
+MAPPINGS = TableContract(MAPPINGS_COLUMNS, MAPPINGS_REQUIRED, _check_mapping_row)
+
+
+def catalog_ids() -> frozenset[str]:
+    """The ids of the reviewed catalog (dbt seed indicator_catalog)."""
+    from planwatch.matching import seed_catalog
+
+    return frozenset(seed_catalog())

@@ -8,6 +8,8 @@ select
     v.category,
     v.indicator,
     v.indicator_id,
+    v.mapping_status,
+    v.plan_id,
     c.name_en as indicator_name_en,
     c.domain,
     v.year,
@@ -21,5 +23,5 @@ select
     v.source_document,
     v.source_line
 from {{ ref('fct_indicator_value') }} as v
-left join {{ ref('indicator_catalog') }} as c using (indicator_id)
+left join {{ ref('int_indicator_catalog') }} as c using (indicator_id)
 left join {{ ref('dim_region') }} as r using (region_code)

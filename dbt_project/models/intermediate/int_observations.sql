@@ -1,5 +1,6 @@
 -- Every published figure in one long table - plan values (targets, actuals, baselines) and published actuals -
--- mapped to the canonical indicator catalog through the reviewed aliases, and converted to the indicator's
+-- mapped to the canonical indicator catalog through the reviewed aliases (int_indicator_aliases; a name with none
+-- has indicator_id null and stays out of the cross-region marts), and converted to the indicator's
 -- canonical unit. A value printed without a unit takes the indicator's unit (unit_assumed); counts printed with
 -- another measure word (个 / 家 / 项 …, seeds/count_measure_words.csv) are the same count; other units convert
 -- through seeds/unit_conversions.csv (a row may be limited to one indicator). A unit that cannot be converted
@@ -12,7 +13,10 @@ with plan_values as (
         values.document_id as document,
         values.table_id,
         values.row_no,
+        values.plan_id,
         values.plan_period,
+        values.period_base_year as plan_base_year,
+        values.period_target_year as plan_target_year,
         values.category,
         values.indicator,
         values.year,
@@ -33,44 +37,52 @@ with plan_values as (
     inner join {{ ref('stg_plan_documents') }} as documents using (document_id)
 ),
 
+-- A published actual belongs to no document or plan: those columns are null for it (union by name).
 published_actuals as (
     select
-        _source_file || '#' || _source_row,
-        'published_actual',
+        _source_file || '#' || _source_row as observation_id,
+        'published_actual' as source_kind,
         region_code,
-        null,
-        null,
-        null,
-        null,
-        null,
         indicator,
         year,
-        'actual',
+        'actual' as value_kind,
         raw_value,
         comparator,
         value,
-        null,
-        null,
         unit,
         scope,
         scope_class,
         period,
-        status,
-        null,
-        null
+        status
     from {{ ref('int_actuals') }}
 ),
 
 observations as (
     select * from plan_values
-    union all
+    union all by name
     select * from published_actuals
+),
+
+-- The most specific reviewed mapping of each figure's name: for its table, then its document, then anywhere; of
+-- two equally specific ones the analysts' (raw/mappings) over the seed's.
+mapping as (
+    select observations.observation_id, aliases.indicator_id
+    from observations
+    inner join {{ ref('int_indicator_aliases') }} as aliases
+        on aliases.name_as_published = observations.indicator
+        and (aliases.document_id is null or aliases.document_id = observations.document)
+        and (aliases.table_id is null or aliases.table_id = observations.table_id)
+    qualify row_number() over (
+        partition by observations.observation_id
+        order by aliases.table_id is not null desc, aliases.document_id is not null desc, aliases.source_rank,
+            aliases.indicator_id
+    ) = 1
 ),
 
 mapped as (
     select
         observations.*,
-        aliases.indicator_id,
+        mapping.indicator_id,
         catalog.measure_type,
         catalog.canonical_unit,
         catalog.direction,
@@ -80,8 +92,8 @@ mapped as (
         coalesce(observations.unit, nullif(catalog.canonical_unit, '')) as unit_used,
         observations.unit is null and nullif(catalog.canonical_unit, '') is not null as unit_assumed
     from observations
-    left join {{ ref('indicator_aliases') }} as aliases on aliases.name_as_published = observations.indicator
-    left join {{ ref('indicator_catalog') }} as catalog using (indicator_id)
+    left join mapping using (observation_id)
+    left join {{ ref('int_indicator_catalog') }} as catalog using (indicator_id)
 ),
 
 count_words as (
@@ -112,7 +124,10 @@ select
     document,
     table_id,
     row_no,
+    plan_id,
     plan_period,
+    plan_base_year,
+    plan_target_year,
     category,
     indicator,
     indicator_id,

@@ -35,8 +35,8 @@ tables as (
     select * from {{ ref('stg_plan_tables') }}
 ),
 
-periods as (
-    select * from {{ ref('plan_periods') }}
+plans as (
+    select * from {{ ref('int_plans') }}
 ),
 
 with_rows as (
@@ -76,8 +76,9 @@ select
     value_cells.table_id,
     tables.table_kind,
     tables.plan_period,
-    periods.base_year as period_base_year,
-    periods.target_year as period_target_year,
+    plans.plan_id,
+    plans.base_year as period_base_year,
+    plans.target_year as period_target_year,
     value_cells.row_no,
     value_cells.seq,
     value_cells.category,
@@ -112,7 +113,7 @@ select
     value_cells._loaded_at
 from resolved as value_cells
 inner join tables using (document_id, table_id)
-left join periods on periods.plan_period = tables.plan_period
+left join plans on plans.document_id = value_cells.document_id and plans.table_id = value_cells.table_id
 left join statuses
     on statuses.document_id = value_cells.document_id
     and statuses.table_id = value_cells.table_id

@@ -1,43 +1,29 @@
--- One row per plan (region × five-year period) that the documents publish figures for. A 十四五 document's
--- 十三五 completion table describes the region's 十三五 plan, whose own document is not in the warehouse.
-with documents as (
-    select * from {{ ref('stg_plan_documents') }}
-),
-
-tables as (
-    select * from {{ ref('stg_plan_tables') }}
+-- One row per plan the warehouse holds figures for (int_plans: a plan is its document; a table of another
+-- period, such as a 十四五 document's 十三五 completion table, describes that period's plan of the region, whose
+-- own document may not be in the warehouse: plan_document_in_warehouse = false).
+with plans as (
+    select * from {{ ref('int_plans') }}
 ),
 
 periods as (
     select * from {{ ref('plan_periods') }}
-),
-
-plans as (
-    select
-        documents.region_code,
-        tables.plan_period,
-        list(distinct documents.document_id order by documents.document_id) as documents,
-        max(documents.plan_title) filter (where documents.plan_period = tables.plan_period) as plan_title,
-        max(documents.document_id) filter (where documents.plan_period = tables.plan_period) as plan_document_id
-    from tables
-    inner join documents using (document_id)
-    group by documents.region_code, tables.plan_period
 )
 
 select
-    plans.region_code || '_' || periods.target_year as plan_id,
+    plans.plan_id,
     plans.region_code,
     regions.region_name,
     plans.plan_period,
-    periods.period_name_en,
-    periods.period_start,
-    periods.period_end,
-    periods.base_year,
-    periods.target_year,
-    plans.plan_title,
-    plans.plan_document_id,
-    plans.plan_document_id is not null as plan_document_in_warehouse,
-    array_to_string(plans.documents, ', ') as source_documents
+    coalesce(periods.period_name_en, 'beyond the five-year periods') as period_name_en,
+    any_value(plans.period_start) as period_start,
+    any_value(plans.period_end) as period_end,
+    any_value(plans.base_year) as base_year,
+    any_value(plans.target_year) as target_year,
+    any_value(plans.plan_title) as plan_title,
+    any_value(plans.plan_document_id) as plan_document_id,
+    any_value(plans.plan_document_id) is not null as plan_document_in_warehouse,
+    string_agg(distinct plans.document_id, ', ' order by plans.document_id) as source_documents
 from plans
-inner join periods using (plan_period)
 inner join {{ ref('dim_region') }} as regions using (region_code)
+left join periods using (plan_period)
+group by plans.plan_id, plans.region_code, regions.region_name, plans.plan_period, periods.period_name_en

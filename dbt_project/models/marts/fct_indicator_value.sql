@@ -10,6 +10,10 @@ documents as (
 
 observations as (
     select * from {{ ref('int_observations') }} where source_kind = 'plan'
+),
+
+mapping_status as (
+    select * from {{ ref('int_mapping_status') }}
 )
 
 select
@@ -17,7 +21,7 @@ select
     documents.region_code,
     documents.region_name,
     plan_values.plan_period,
-    documents.region_code || '_' || plan_values.period_target_year as plan_id,
+    plan_values.plan_id,
     plan_values.document_id as document,
     documents.source_document,
     plan_values.table_id,
@@ -28,6 +32,8 @@ select
     plan_values.subcategory,
     plan_values.indicator,
     observations.indicator_id,
+    case when observations.indicator_id is not null then 'reviewed' else mapping_status.mapping_status end
+        as mapping_status,
     plan_values.unit,
     plan_values.unit_as_published,
     plan_values.unit_source,
@@ -61,3 +67,4 @@ select
 from plan_values
 inner join documents using (document_id)
 left join observations on observations.observation_id = plan_values.indicator_value_id
+left join mapping_status on mapping_status.name_as_published = plan_values.indicator

@@ -1,17 +1,20 @@
--- One row per region × canonical indicator × 十四五 target: the 2020 baseline, the latest whole-region full-year
--- actual, the target, the value the straight path expects for the latest year, and the status by the Open SDG
--- progress measure (pw_assess_progress = planwatch.progress.assess; docs/methodology.md).
+-- One row per target with a canonical indicator, of every plan (十三五, 十四五, 十五五, a three-year 行动计划 …),
+-- measured from its own plan's base year to its own target year (int_plans): the base-year value, the latest
+-- whole-region full-year actual after it, the target, the value the straight path expects for the latest year,
+-- and the status by the Open SDG progress measure (pw_assess_progress = planwatch.progress.assess;
+-- docs/methodology.md). A target whose name has no catalog id yet is left out (it is in fct_target_vs_actual).
 with observations as (
     select * from {{ ref('int_observations') }}
 ),
 
 targets as (
     select * from observations
-    where source_kind = 'plan' and value_kind = 'target' and plan_period = '十四五'
+    where source_kind = 'plan' and value_kind = 'target' and indicator_id is not null
 ),
 
 baselines as (
-    -- the target's own table's 2020 column first, then the region's 十三五 actual, then a published 2020 figure
+    -- at the plan's base year: the target's own table's base column first, then an actual of the region's plan
+    -- documents (a 十三五 completion table's 2020 value for a 十四五 plan), then a published figure
     select targets.observation_id as target_id, base.canonical_value, base.year, base.raw_value,
         1 as priority, 'own_table_baseline' as base_source
     from targets
@@ -19,30 +22,39 @@ baselines as (
         on base.document = targets.document and base.table_id = targets.table_id and base.row_no = targets.row_no
         and base.value_kind = 'baseline'
     union all
-    select targets.observation_id, base.canonical_value, base.year, base.raw_value, 2, '13th_plan_actual'
+    select targets.observation_id, base.canonical_value, base.year, base.raw_value, 2, 'plan_document_actual'
     from targets
     inner join observations as base
-        on base.source_kind = 'plan' and base.value_kind = 'actual' and base.year = 2020
+        on base.source_kind = 'plan' and base.value_kind = 'actual' and base.year = targets.plan_base_year
         and base.region_code = targets.region_code and base.indicator_id = targets.indicator_id
     union all
     select targets.observation_id, base.canonical_value, base.year, base.raw_value, 3, 'published_actual'
     from targets
     inner join observations as base
-        on base.source_kind = 'published_actual' and base.year = 2020 and base.is_whole_region
+        on base.source_kind = 'published_actual' and base.year = targets.plan_base_year and base.is_whole_region
         and base.period = 'year' and base.region_code = targets.region_code
         and base.indicator_id = targets.indicator_id
 ),
 
 latest as (
-    -- the most recent whole-region, full-year figure after 2020; 市区 figures and half-year figures are not used
+    -- the most recent whole-region, full-year figure after the base year, up to the target year: a published
+    -- figure, or an actual printed in the region's plan documents (a completion table's); 市区 figures and
+    -- half-year figures are not used. Of one year, the target's own row first, then a published figure.
     select targets.observation_id as target_id, actual.canonical_value, actual.year, actual.raw_value,
         actual.scope, actual.status, actual.observation_id as actual_id
     from targets
     inner join observations as actual
-        on actual.source_kind = 'published_actual' and actual.year > 2020 and actual.year <= targets.year
+        on actual.value_kind = 'actual' and actual.year > targets.plan_base_year and actual.year <= targets.year
         and actual.is_whole_region and actual.period = 'year'
         and actual.region_code = targets.region_code and actual.indicator_id = targets.indicator_id
-    qualify row_number() over (partition by targets.observation_id order by actual.year desc, actual.observation_id) = 1
+    qualify row_number() over (
+        partition by targets.observation_id
+        order by actual.year desc,
+            actual.document is not distinct from targets.document and actual.table_id = targets.table_id
+                and actual.row_no = targets.row_no desc,
+            actual.source_kind = 'published_actual' desc,
+            actual.observation_id
+    ) = 1
 ),
 
 assessed as (
@@ -67,11 +79,11 @@ assessed as (
 ),
 
 starts as (
-    -- A 新增 target counts what is new within 2021-2025: it starts from 0 in 2020, whatever the 十三五 period
-    -- added (that figure is a flow of another period, shown as base_value but not used as the start).
+    -- A 新增 target counts what is new within its plan's period: it starts from 0 at the base year, whatever the
+    -- period before added (that figure is a flow of another period, shown as base_value but not used as the start).
     select
         *,
-        case when accumulation = 'new' then 2020 else base_year end as progress_base_year,
+        case when accumulation = 'new' then plan_base_year else base_year end as progress_base_year,
         case when accumulation = 'new' then 0.0 else base_value end as progress_base_value
     from assessed
 ),
@@ -79,8 +91,8 @@ starts as (
 progress as (
     select
         *,
-        -- Open SDG: the latest year with data is "current"; with nothing after 2020 that is the base itself, so a
-        -- target already met in 2020 is achieved and any other gets "only one data point"
+        -- Open SDG: the latest year with data is "current"; with nothing after the base year that is the base
+        -- itself, so a target already met then is achieved and any other gets "only one data point"
         pw_assess_progress(
             progress_base_year, progress_base_value,
             coalesce(latest_year, progress_base_year), coalesce(latest_value, progress_base_value),
@@ -101,7 +113,10 @@ select
     observation_id as target_id,
     region_code,
     regions.region_name,
-    region_code || '_' || year as plan_id,
+    plan_id,
+    plan_period,
+    plan_base_year,
+    plan_target_year,
     indicator_id,
     indicator as indicator_as_published,
     category,

@@ -73,6 +73,9 @@ judged as (
             when comparator = 'qual' then 'qualitative target: no number to compare'
             when comparator = 'unparsed' then 'target text could not be parsed'
             when target_direction is null then 'direction of the indicator is unknown'
+            when actual_id is null and indicator_id is null
+                then 'the name has no catalog id yet, so no actual outside its own row can be matched '
+                    || '(planwatch map accepts a proposal)'
             when actual_id is null then 'no actual published for ' || year
             when actual_canonical_value is null then 'actual is not a number: ' || coalesce(actual_raw_value, '')
         end as not_assessable_reason
@@ -83,7 +86,9 @@ verdicts as (
     select
         observation_id as target_id,
         region_code,
+        plan_id,
         plan_period,
+        plan_target_year,
         document,
         table_id,
         row_no,
@@ -129,11 +134,13 @@ verdicts as (
 
 select
     verdicts.*,
+    case when verdicts.indicator_id is not null then 'reviewed' else mapping_status.mapping_status end
+        as mapping_status,
     regions.region_name,
-    verdicts.region_code || '_' || verdicts.year as plan_id,
     case
         when reported_verdict is null or verdict = 'not_assessable' then null
         else reported_verdict = verdict
     end as reported_status_agrees
 from verdicts
 left join {{ ref('dim_region') }} as regions using (region_code)
+left join {{ ref('int_mapping_status') }} as mapping_status on mapping_status.name_as_published = verdicts.indicator

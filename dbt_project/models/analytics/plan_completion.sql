@@ -1,0 +1,19 @@
+select
+    region_code,
+    region_name,
+    plan_id,
+    plan_period,
+    plan_target_year,
+    indicator,
+    indicator_id,
+    target_raw_value,
+    actual_raw_value,
+    verdict,
+    verdict_reason,
+    reported_status,
+    reported_verdict,
+    disagrees,
+    disagreement_reason,
+    document,
+    source_line
+from {{ ref('fct_plan_completion') }}
