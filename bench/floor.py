@@ -25,6 +25,7 @@ import duckdb
 
 from planwatch.dbt_plugin import register_functions
 from planwatch.ingest import DDL, LINEAGE
+from planwatch.raw_files import OPTIONAL_MANIFEST_FIELDS
 from planwatch.settings import DBT_PROJECT_DIR
 
 
@@ -79,7 +80,8 @@ def load_raw(conn: duckdb.DuckDBPyConnection, raw: Path, skip: set[str]) -> None
 
 def _load_manifests(conn, raw: Path, manifests: list[Path]) -> None:
     files = [str(p) for p in manifests]
-    fields = [c.split()[0] for c in DDL["plan_documents"].split(", ")]
+    # a manifest may leave out its optional fields (supersedes): read_json has no such column then
+    fields = [c.split()[0] for c in DDL["plan_documents"].split(", ") if c.split()[0] not in OPTIONAL_MANIFEST_FIELDS]
     conn.execute(f"""
         INSERT INTO raw.plan_documents BY NAME
         SELECT {", ".join(fields)}, substr(filename, {len(str(raw)) + 2}) AS _source_file, now() AS _loaded_at

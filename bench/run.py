@@ -56,7 +56,7 @@ QUERIES = {
         SELECT region_code, arg_max(raw_value, year) AS latest, max(year) AS year FROM marts.fct_actual
         WHERE indicator_id = $indicator GROUP BY region_code ORDER BY region_code""",
     "verdicts by plan": """
-        SELECT document, verdict, count(*) FROM marts.fct_target_vs_actual GROUP BY ALL ORDER BY 1, 2""",
+        SELECT document_id, verdict, count(*) FROM marts.fct_target_vs_actual GROUP BY ALL ORDER BY 1, 2""",
     "top regions by share of 十三五 targets met": """
         SELECT region_code, avg((verdict = 'achieved')::INT) AS share, count(*) AS targets
         FROM marts.fct_13th_completion GROUP BY region_code ORDER BY share DESC, region_code LIMIT 20""",

@@ -9,6 +9,10 @@ import pytest
 from planwatch.raw_files import read_plan_document
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The tests' own inputs: a frozen copy of the bundled raw/ (five plans, 59 actuals). Tests that count or compare data
+# use it, so that an analyst who adds a file to the live raw/ still sees `make test` pass; only the tests of the
+# bundled data itself (test_raw_contract.py) read the live raw/.
+FIXTURE_RAW = Path(__file__).resolve().parent / "fixtures" / "raw"
 # Tests write a file and load it at once: no settling time (planwatch.readonce), except in the tests of it, which
 # set their own. Set here, before anything runs, so that refresh subprocesses inherit it too.
 os.environ.setdefault("PLANWATCH_SETTLE_SECONDS", "0")
@@ -22,9 +26,9 @@ needs_seeds = pytest.mark.skipif(
 
 @pytest.fixture
 def workspace(tmp_path, monkeypatch):
-    """A private copy of raw/ and an empty warehouse path, wired through the project's environment variables."""
+    """A private copy of the fixture raw/ and an empty warehouse path, wired through the environment variables."""
     raw = tmp_path / "raw"
-    shutil.copytree(PROJECT_ROOT / "raw", raw)
+    shutil.copytree(FIXTURE_RAW, raw)
     warehouse = tmp_path / "warehouse" / "planwatch.duckdb"
     warehouse.parent.mkdir()
     monkeypatch.setenv("PLANWATCH_RAW", str(raw))
@@ -61,7 +65,7 @@ def plan_value_cells(raw_root: Path):
 def private_workspace(root: Path):
     """raw/ copied into `root` and a warehouse folder there, named by the environment for the block (for fixtures
     wider than one test, which cannot use monkeypatch)."""
-    shutil.copytree(PROJECT_ROOT / "raw", root / "raw")
+    shutil.copytree(FIXTURE_RAW, root / "raw")
     env = {"PLANWATCH_RAW": str(root / "raw"), "PLANWATCH_WAREHOUSE": str(root / "warehouse" / "planwatch.duckdb")}
     saved = {k: os.environ.get(k) for k in (*env, "PLANWATCH_BUILD")}
     os.environ.update(env)

@@ -20,7 +20,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from conftest import PROJECT_ROOT
+from conftest import FIXTURE_RAW
 from planwatch.ingest import ingest_actuals, ingest_plans
 from planwatch.raw_files import ACTUALS_COLUMNS, RawFileError, read_plan_document
 from planwatch.values import parse_value, resolve_unit
@@ -234,7 +234,7 @@ def test_a_link_out_of_raw_is_refused_without_being_read(conn, raw_root, tmp_pat
 
 def _copy_plan(raw_root: Path, document: str = "sanmen_14th") -> Path:
     folder = raw_root / "plans" / document
-    shutil.copytree(PROJECT_ROOT / "raw" / "plans" / document, folder)
+    shutil.copytree(FIXTURE_RAW / "plans" / document, folder)
     return folder
 
 

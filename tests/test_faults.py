@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import FIXTURE_RAW
 from planwatch.checksums import table_checksums
 from planwatch.lock import holder, refresh_lock
 from planwatch.verify import blocking_failures, verify
@@ -33,12 +34,12 @@ def _env(root: Path) -> dict:
 
 
 def _refresh(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(PLANWATCH), "refresh", *args], env=_env(root), capture_output=True, text=True,
+    return subprocess.run([str(PLANWATCH), "refresh", "--force", *args], env=_env(root), capture_output=True, text=True,
                           timeout=600)
 
 
 def _start(root: Path) -> subprocess.Popen:
-    return subprocess.Popen([str(PLANWATCH), "refresh"], env=_env(root), stdout=subprocess.PIPE,
+    return subprocess.Popen([str(PLANWATCH), "refresh", "--force"], env=_env(root), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
@@ -52,7 +53,7 @@ def _assert_sound(published: Path, expected: dict[str, str]) -> None:
 def refreshed(tmp_path_factory):
     """A workspace refreshed twice on the same inputs; the checksums of both published versions."""
     root = tmp_path_factory.mktemp("faults")
-    shutil.copytree(PROJECT_ROOT / "raw", root / "raw")
+    shutil.copytree(FIXTURE_RAW, root / "raw")
     published = root / "warehouse" / "planwatch.duckdb"
     sums, seconds = [], []
     for _ in range(2):
@@ -112,7 +113,7 @@ def test_two_refreshes_at_once_take_turns(refreshed):
 
 
 def test_a_refresh_that_may_not_wait_is_skipped_with_a_message(tmp_path):
-    shutil.copytree(PROJECT_ROOT / "raw", tmp_path / "raw")
+    shutil.copytree(FIXTURE_RAW, tmp_path / "raw")
     with refresh_lock(tmp_path / "warehouse" / "planwatch.duckdb", wait=False):
         assert holder(tmp_path / "warehouse" / "planwatch.duckdb")["pid"] == os.getpid()
         skipped = _refresh(tmp_path, "--no-wait")
@@ -127,7 +128,7 @@ def test_the_sensor_holds_back_while_a_refresh_runs(tmp_path, monkeypatch):
 
     from planwatch.automation import raw_files_changed
 
-    shutil.copytree(PROJECT_ROOT / "raw", tmp_path / "raw")
+    shutil.copytree(FIXTURE_RAW, tmp_path / "raw")
     monkeypatch.setenv("PLANWATCH_RAW", str(tmp_path / "raw"))
     monkeypatch.setenv("PLANWATCH_WAREHOUSE", str(tmp_path / "warehouse" / "planwatch.duckdb"))
     with refresh_lock(tmp_path / "warehouse" / "planwatch.duckdb", wait=False):

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, refresh
+from conftest import FIXTURE_RAW, refresh
 from planwatch import cli
 from planwatch.ingest import ingest_mappings
 from planwatch.matching import leave_one_out
@@ -87,7 +87,7 @@ def _new_plan(raw):
     """三门县's plan copied as another document of another region (临海市 is taken): 温州市洞头区's 规划 to 2025 with
     three names nobody has reviewed."""
     folder = raw / "plans" / "newnames_14th"
-    shutil.copytree(PROJECT_ROOT / "raw" / "plans" / "sanmen_14th", folder)
+    shutil.copytree(FIXTURE_RAW / "plans" / "sanmen_14th", folder)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest |= {"document_id": "newnames_14th", "plan_title": "洞头区质量强区实施方案(测试)", "region_code": "330305",
                  "region_name": "洞头区", "region_full_name": "温州市洞头区", "parent_code": "330300",
@@ -113,10 +113,10 @@ def test_new_names_publish_with_proposals_and_a_reviewed_mapping_maps_them(works
     assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
     assert "全县规上制造业产品监督抽查合格率" in warning.description
     values = {r[0]: r[1:] for r in _query("SELECT indicator, indicator_id, mapping_status FROM marts.fct_indicator_value "
-                                          "WHERE document = 'newnames_14th'")}
+                                          "WHERE document_id = 'newnames_14th'")}
     assert {row[1] for row in NEW_NAMES} == set(values) and all(v[0] is None for v in values.values())
     assert {v[1] for v in values.values()} <= {"proposed", "unmapped"}
-    assert _query("SELECT count(*) FROM marts.fct_target_vs_actual WHERE document = 'newnames_14th' "
+    assert _query("SELECT count(*) FROM marts.fct_target_vs_actual WHERE document_id = 'newnames_14th' "
                   "AND mapping_status <> 'reviewed'") == [(3,)]
     assert _query("SELECT count(*) FROM marts.fct_region_comparison WHERE target_id LIKE 'newnames_14th/%'") == [(0,)]
     candidates = _query("SELECT candidate_rank, candidate_indicator_id, score, reason FROM "
@@ -136,7 +136,7 @@ def test_new_names_publish_with_proposals_and_a_reviewed_mapping_maps_them(works
     # second meaning for the same name is refused before anything is written
     refresh()
     mapped = dict(_query("SELECT indicator, indicator_id FROM marts.fct_indicator_value "
-                         "WHERE document = 'newnames_14th' AND mapping_status = 'reviewed'"))
+                         "WHERE document_id = 'newnames_14th' AND mapping_status = 'reviewed'"))
     assert mapped == {NEW_NAMES[0][1]: "key_industrial_product_inspection_pass_rate",
                       NEW_NAMES[2][1]: "rural_delivery_point_coverage"}
     assert _query("SELECT measure_type, canonical_unit, direction, catalog_source FROM "

@@ -43,7 +43,7 @@ def test_full_refresh_builds_every_published_value(refreshed):
 
     # Every value cell of every table in raw/plans is a row of the mart, its text intact.
     expected = list(plan_value_cells(workspace / "raw"))
-    built = _query("SELECT document, table_id, row_no, value_column, raw_value FROM marts.fct_indicator_value")
+    built = _query("SELECT document_id, table_id, row_no, value_column, raw_value FROM marts.fct_indicator_value")
     assert sorted(built) == sorted(expected)
 
     assert _query("SELECT count(*) FROM marts.dim_region") == [(9,)]
@@ -51,15 +51,15 @@ def test_full_refresh_builds_every_published_value(refreshed):
     [(run_id, failed, inputs)] = _query("SELECT run_id, checks_failed, input_files FROM meta.build_info")
     assert run_id == result.run_id and failed == 0 and "actuals/reference_2015_2024.csv" in json.loads(inputs)
     assert _query("SELECT raw_value, comparator, value, unit, reported_status FROM marts.fct_indicator_value "
-                  "WHERE document = 'dongtou_14th' AND indicator = '特种设备万台事故率' AND value_kind = 'target'") == [
+                  "WHERE document_id = 'dongtou_14th' AND indicator = '特种设备万台事故率' AND value_kind = 'target'") == [
         ("≤0.42", "<=", 0.42, "%", "已完成")]
     # The 十三五 completion table: computed verdict beside the reported one.
     assert _query("SELECT verdict, reported_verdict, reported_status_agrees FROM marts.fct_target_vs_actual "
-                  "WHERE document = 'dongtou_14th' AND indicator = '10.装配式建筑占新建建筑比例'") == [
+                  "WHERE document_id = 'dongtou_14th' AND indicator = '10.装配式建筑占新建建筑比例'") == [
         ("not_met", "not_met", True)]
     # A 十四五 target beside its own table's 2020 baseline.
     assert _query("SELECT base_source, base_value, target_value, required_change FROM marts.fct_target_vs_13th_actual "
-                  "WHERE document = 'sanmen_14th' AND indicator = '农产品质量安全监测合格率'") == [
+                  "WHERE document_id = 'sanmen_14th' AND indicator = '农产品质量安全监测合格率'") == [
         ("own_table_baseline", 98.1, 98.2, pytest.approx(0.1))]
 
 

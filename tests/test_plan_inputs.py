@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROJECT_ROOT
+from conftest import FIXTURE_RAW
 from planwatch.ingest import ingest_actuals, ingest_plans
 from planwatch.raw_files import ACTUALS_COLUMNS, RawFileError, read_plan_document
 
@@ -34,7 +34,7 @@ def conn():
 def raw(tmp_path) -> Path:
     root = tmp_path / "raw"
     for document in ("sanmen_14th", "linhai_14th"):
-        shutil.copytree(PROJECT_ROOT / "raw" / "plans" / document, root / "plans" / document)
+        shutil.copytree(FIXTURE_RAW / "plans" / document, root / "plans" / document)
     (root / "actuals").mkdir()
     return root
 
@@ -116,7 +116,7 @@ def test_a_bad_plan_file_is_named_and_set_aside_while_the_rest_loads(conn, raw, 
     cells_before = conn.execute("SELECT * EXCLUDE (_loaded_at) FROM raw.plan_cells WHERE document_id = 'sanmen_14th' "
                                 "ORDER BY ALL").fetchall()
     path, row = spoil(raw / "plans" / "sanmen_14th")
-    shutil.copytree(PROJECT_ROOT / "raw" / "plans" / "dongtou_14th", raw / "plans" / "dongtou_14th")
+    shutil.copytree(FIXTURE_RAW / "plans" / "dongtou_14th", raw / "plans" / "dongtou_14th")
 
     report = _plans(conn, raw)
     [error] = report.rejected
@@ -142,7 +142,7 @@ def test_any_json_as_a_manifest_is_refused_by_name_or_read(tmp_path, manifest):
 
 
 def _valid_manifest() -> dict:
-    return _manifest(PROJECT_ROOT / "raw" / "plans" / "sanmen_14th")
+    return _manifest(FIXTURE_RAW / "plans" / "sanmen_14th")
 
 
 _FIELDS = sorted(_valid_manifest())
@@ -155,7 +155,7 @@ _FIELDS = sorted(_valid_manifest())
 def test_a_valid_manifest_with_one_field_of_any_kind_is_refused_by_name_or_read(tmp_path, field, value):
     folder = tmp_path / "plans" / "sanmen_14th"
     if not folder.exists():
-        shutil.copytree(PROJECT_ROOT / "raw" / "plans" / "sanmen_14th", folder)
+        shutil.copytree(FIXTURE_RAW / "plans" / "sanmen_14th", folder)
     manifest = _valid_manifest()
     target, *path = field.split(".")
     if not path:
@@ -179,7 +179,7 @@ def test_any_bytes_as_a_manifest_or_a_table_are_refused_by_name_or_read(tmp_path
     folder = tmp_path / "plans" / "sanmen_14th"
     if folder.exists():
         shutil.rmtree(folder)
-    shutil.copytree(PROJECT_ROOT / "raw" / "plans" / "sanmen_14th", folder)
+    shutil.copytree(FIXTURE_RAW / "plans" / "sanmen_14th", folder)
     (folder / which).write_bytes(data)
     try:
         read_plan_document(folder)
@@ -194,7 +194,7 @@ def test_any_bytes_in_a_plan_folder_never_crash_the_ingest(tmp_path, data):
     folder = root / "plans" / "sanmen_14th"
     if root.exists():
         shutil.rmtree(root)
-    shutil.copytree(PROJECT_ROOT / "raw" / "plans" / "sanmen_14th", folder)
+    shutil.copytree(FIXTURE_RAW / "plans" / "sanmen_14th", folder)
     (folder / "t1.csv").write_bytes(data)
     with duckdb.connect() as connection:
         report = ingest_plans(connection, root, tmp_path / "quarantine")
@@ -213,7 +213,7 @@ def test_any_bytes_in_a_plan_folder_never_crash_the_ingest(tmp_path, data):
 ], ids=["name-of-another-code", "code-of-another-region", "level", "parent", "parent-name", "province"])
 def test_a_manifest_whose_region_contradicts_the_gazetteer_is_refused(tmp_path, changes, column, says):
     folder = tmp_path / "plans" / "sanmen_14th"
-    shutil.copytree(PROJECT_ROOT / "raw" / "plans" / "sanmen_14th", folder)
+    shutil.copytree(FIXTURE_RAW / "plans" / "sanmen_14th", folder)
     _write_manifest(folder, _valid_manifest() | changes)
     with pytest.raises(RawFileError) as error:
         read_plan_document(folder)

@@ -1,5 +1,8 @@
 """raw/ holds what the documents publish: every file meets its contract, and every indicator and value cell of
-every plan table is found in the published document at the line its row names."""
+every plan table is found in the published document at the line its row names.
+
+These are the tests of the live raw/ itself: they hold for the bundled files and for any valid file an analyst
+adds (a test below adds one to a copy and runs the same checks)."""
 
 import json
 from pathlib import Path
@@ -11,7 +14,8 @@ from conftest import PROJECT_ROOT, SEEDS_DIR, needs_seeds
 from planwatch.ingest import ingest_actuals
 from planwatch.raw_files import iter_actuals, read_plan_document
 
-PLAN_FOLDERS = sorted(p for p in (PROJECT_ROOT / "raw" / "plans").iterdir() if p.is_dir())
+RAW = PROJECT_ROOT / "raw"
+PLAN_FOLDERS = sorted(p for p in (RAW / "plans").iterdir() if p.is_dir() and not p.name.startswith("."))
 # Rows per table as counted in the documents when they were transcribed (see each manifest's notes).
 EXPECTED_ROWS = {
     ("dongtou_14th", "t1"): 52, ("dongtou_14th", "t2"): 30, ("dongtou_14th", "prose_targets"): 24,
@@ -24,7 +28,7 @@ EXPECTED_ROWS = {
 
 
 def test_the_five_documents_are_all_there():
-    assert {p.name for p in PLAN_FOLDERS} == {"dongtou_14th", "sanmen_14th", "linhai_14th", "jiaxing_13th",
+    assert {p.name for p in PLAN_FOLDERS} >= {"dongtou_14th", "sanmen_14th", "linhai_14th", "jiaxing_13th",
                                               "rizhao_14th"}
 
 
@@ -33,17 +37,44 @@ def test_plan_folder_meets_the_contract(folder):
     document = read_plan_document(folder)
     manifest = document.manifest.rows[0]
     for spec, table in zip(manifest["tables"], document.tables):
-        assert len(table.rows) == EXPECTED_ROWS[(folder.name, spec["table_id"])], spec["table_id"]
+        if (folder.name, spec["table_id"]) in EXPECTED_ROWS:  # a bundled table: as many rows as it was counted
+            assert len(table.rows) == EXPECTED_ROWS[(folder.name, spec["table_id"])], spec["table_id"]
+
+
+def check_actuals(raw: Path) -> int:
+    """Every row of every actuals file passes every rule, and none repeats or contradicts another (checked on
+    load). Returns the rows loaded."""
+    paths = sorted(p for p in (raw / "actuals").iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
+    rows = sum(1 for p in paths for _ in iter_actuals(p))
+    with duckdb.connect() as conn:
+        report = ingest_actuals(conn, raw, Path("/nonexistent/quarantine"))
+        assert not report.rejected and not report.deduplicated
+        assert conn.execute("SELECT count(*) FROM raw.actuals").fetchone()[0] == rows
+        assert conn.execute("SELECT count(*) FROM raw.actuals WHERE _source_file = "
+                            "'actuals/reference_2015_2024.csv'").fetchone()[0] == 59
+    return rows
 
 
 def test_actuals_meet_the_contract():
     """Every row of the real actuals passes every rule, and none repeats or contradicts another (checked on load)."""
-    paths = sorted((PROJECT_ROOT / "raw" / "actuals").glob("*.csv"))
-    assert sum(1 for p in paths for _ in iter_actuals(p)) == 59
-    with duckdb.connect() as conn:
-        report = ingest_actuals(conn, PROJECT_ROOT / "raw", Path("/nonexistent/quarantine"))
-        assert not report.rejected and not report.deduplicated
-        assert conn.execute("SELECT count(*) FROM raw.actuals").fetchone()[0] == 59
+    assert check_actuals(RAW) >= 59
+
+
+def test_the_checks_of_raw_pass_with_a_valid_file_added(tmp_path):
+    """An analyst adds next year's bulletin as the README says: the checks of raw/ still pass, with it counted."""
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    before = check_actuals(raw)
+    (raw / "actuals" / "test_2025.csv").write_text(
+        "region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,source_url,"
+        "published_date,source_fragment,note\n"
+        "330300,温州市,市区PM2.5年均浓度,2025,22,微克/立方米,市区,year,normal,level,温州市2025年统计公报(测试),,"
+        "2026-03-20,全年市区PM2.5年均浓度为22微克/立方米,\n", encoding="utf-8")
+    assert check_actuals(raw) == before + 1
+    for folder in sorted(p for p in (raw / "plans").iterdir() if p.is_dir()):
+        read_plan_document(folder)
 
 
 def _runs(lines: list[str], start: int, stop: int):
@@ -61,6 +92,8 @@ def _runs(lines: list[str], start: int, stop: int):
 @pytest.mark.parametrize("folder", PLAN_FOLDERS, ids=lambda p: p.name)
 def test_every_cell_is_found_in_the_published_document(folder):
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if not (SEEDS_DIR / manifest["source_file"]).is_file():
+        pytest.skip(f"{folder.name}: its document {manifest['source_file']} is not one of the bundled seeds")
     lines = (SEEDS_DIR / manifest["source_file"]).read_text(encoding="utf-8").splitlines()
     document = read_plan_document(folder)
     missing = []

@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, refresh
+from conftest import FIXTURE_RAW, refresh
 from planwatch.guard import ALLOW_TAG, may_override, refusal, removals
 from planwatch.ingest import ingest_actuals
 
@@ -71,7 +71,7 @@ def test_plan_documents_count_as_well_as_rows(tmp_path):
 
     raw = tmp_path / "raw"
     for document in ("sanmen_14th", "linhai_14th", "dongtou_14th", "rizhao_14th", "jiaxing_13th"):
-        shutil.copytree(PROJECT_ROOT / "raw" / "plans" / document, raw / "plans" / document)
+        shutil.copytree(FIXTURE_RAW / "plans" / document, raw / "plans" / document)
     build, published = tmp_path / "build.duckdb", tmp_path / "published.duckdb"
     with duckdb.connect(str(build)) as conn:
         ingest_plans(conn, raw, tmp_path / "q")

@@ -1,5 +1,5 @@
 """A restated actual: the new figure wins in the facts, the old one stays in the history, and the as-of query
-answers what the warehouse said before the restatement."""
+answers by publication date: what had been published by a day, as known now (the same in every clone)."""
 
 import csv
 import os
@@ -63,17 +63,26 @@ def test_a_restated_actual_wins_and_its_history_is_kept(workspace):
     assert ("27",) in _query("SELECT raw_value FROM intermediate.int_observations WHERE source_kind = "
                              "'published_actual' AND indicator = ? AND year = 2019", KEY[1:2])
 
-    # as of a moment before the restatement the warehouse said 28; now it says 27
+    # by publication: the original was published 2020-03-24, the restatement 2021-04-01
     key = ("330300", "市区PM2.5年均浓度", 2019)
-    assert _as_of(before_restatement)[key] == "28"
+    early, later = datetime(2021, 1, 1, tzinfo=timezone.utc), datetime(2021, 6, 1, tzinfo=timezone.utc)
+    assert _as_of(early)[key] == "28"
+    assert _as_of(later)[key] == "27"
     assert _as_of(datetime.now(timezone.utc))[key] == "27"
-    # every other figure is the same at both moments
-    then, now = _as_of(before_restatement), _as_of(datetime.now(timezone.utc))
+    # every other figure is the same at both moments (they were all published before 2021)
+    then, now = _as_of(early), _as_of(later)
     assert {k: v for k, v in then.items() if k != key} == {k: v for k, v in now.items() if k != key}
+    # and the warehouse's own timeline is kept beside it
+    loaded = _query("SELECT raw_value FROM analytics.actual_history WHERE region_code = ? AND indicator = ? "
+                    "AND year = ? AND loaded_from <= ? AND (loaded_to IS NULL OR loaded_to > ?)",
+                    [*KEY, before_restatement, before_restatement])
+    assert loaded == [("28",)]
 
-    # the restatement withdrawn: the original figure is current again, and the history shows all three periods
+    # the restatement withdrawn: the original figure is current again, and the history shows all three versions;
+    # as known now, 27 was never in force (it is valid for no time), so mid-2021 was 28 after all
     (workspace / "raw" / "actuals" / "restated_2019.csv").unlink()
     refresh()
     assert _current() == [("28", 0, "actuals/reference_2015_2024.csv")]
     assert _query("SELECT count(*) FROM snapshots.actuals_history WHERE region_code = ? AND indicator = ? "
                   "AND year = ?", KEY) == [(3,)]
+    assert _as_of(later)[key] == "28"

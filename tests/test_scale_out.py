@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import FIXTURE_RAW
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT = Path(sys.executable).parent / "dbt"
 
@@ -70,8 +72,8 @@ def test_the_marts_build_through_ducklake_on_a_local_postgres(postgres, tmp_path
         conn.execute("LOAD postgres")
         conn.execute(f"ATTACH 'ducklake:postgres:{postgres}' AS planwatch (DATA_PATH '{lake}')")
         conn.execute("USE planwatch")
-        ingest_plans(conn, PROJECT_ROOT / "raw", tmp_path / "quarantine")
-        ingest_actuals(conn, PROJECT_ROOT / "raw", tmp_path / "quarantine")
+        ingest_plans(conn, FIXTURE_RAW, tmp_path / "quarantine")
+        ingest_actuals(conn, FIXTURE_RAW, tmp_path / "quarantine")
     env = dict(os.environ, PLANWATCH_LAKE_CATALOG=postgres, PLANWATCH_LAKE_DATA=str(lake))
     subprocess.run([str(DBT), "build", "--target", "shared", "--profiles-dir", ".", "--target-path",
                     str(tmp_path / "target")], cwd=PROJECT_ROOT / "dbt_project", env=env, check=True)

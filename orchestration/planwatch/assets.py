@@ -5,7 +5,7 @@ import shutil
 import threading
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from planwatch import settings
@@ -17,7 +17,7 @@ from planwatch.guard import may_override, refusal, removals
 from planwatch.publish import RunChecks, publish
 from planwatch.report import render_report
 from planwatch.lock import hold_until_exit
-from planwatch.warehouse import prepare_build
+from planwatch.warehouse import prepare_build, record_run_start
 
 
 _ACCEPTED = ("Passes when every file under raw/ met its contract and was read whole; a rejected file is named with "
@@ -106,9 +106,11 @@ def _regions_result(report: IngestReport) -> dg.AssetCheckResult:
 
 
 def _prepare(context: dg.AssetExecutionContext) -> None:
-    """Hold the refresh lock for the rest of this run (one writer at a time), then ready the working file."""
+    """Hold the refresh lock for the rest of this run (one writer at a time), ready the working file, and note
+    the inputs the run starts from (once per run: every ingest asset calls this)."""
     hold_until_exit(settings.warehouse_path(), on_wait=context.log.warning)
     prepare_build(settings.build_path(), settings.warehouse_path(), settings.versions_dir(), log=context.log.warning)
+    record_run_start(settings.build_path(), context.run.run_id)
 
 
 _PLAN_DESCRIPTIONS = {
@@ -213,11 +215,26 @@ def _keep_partial_parse(invocation_target) -> None:
         staging.replace(kept)
 
 
+class LayerTranslator(DagsterDbtTranslator):
+    """dbt models in Dagster groups named after their layers (staging, intermediate, marts, analytics), seeds in
+    reference, snapshots in snapshots: the asset graph reads as the data's path."""
+
+    def get_group_name(self, dbt_resource_props) -> str:
+        kind = dbt_resource_props["resource_type"]
+        if kind == "seed":
+            return "reference"
+        if kind == "snapshot":
+            return "snapshots"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     select="path:models/staging path:models/intermediate path:seeds",
     name="dbt_staging",
+    dagster_dbt_translator=LayerTranslator(),
 )
 def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Staging (renaming and parsing) and intermediate models, with their dbt tests."""
@@ -228,7 +245,7 @@ def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
             select="path:models/marts path:models/analytics path:snapshots",
-            name="dbt_marts")
+            name="dbt_marts", dagster_dbt_translator=LayerTranslator())
 def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """The marts analysts read (schema marts), with their dbt tests."""
     yield from _build(context, dbt)

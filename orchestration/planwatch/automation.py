@@ -1,14 +1,13 @@
 """How refreshes start: a daily schedule (Asia/Shanghai) and a sensor that fires when a file under raw/ is
 added, changed or removed."""
 
-import hashlib
 import json
 
 import dagster as dg
 
 from planwatch import settings
 from planwatch.lock import holder
-from planwatch.raw_files import content_hash, is_side_file, resolves_inside
+from planwatch.fingerprint import input_fingerprint, raw_fingerprint
 
 # Everything but the inbox extraction: drafts are never part of a refresh.
 # One writer at a time: all steps run in the run's own process, which holds the refresh lock (planwatch.lock)
@@ -31,21 +30,6 @@ daily_refresh = dg.ScheduleDefinition(
 )
 
 
-# What a refresh reads; raw/inbox and raw/extracted are the extractor's and change nothing in the warehouse.
-WATCHED = ("plans", "actuals", "mappings")
-
-
-def raw_fingerprint() -> tuple[str, dict[str, str]]:
-    """A digest of every input file under raw/plans and raw/actuals (path + content hash): the sensor's cursor."""
-    root = settings.raw_dir()
-    # A link out of raw/ is never read (the ingest refuses it): its target's path stands in for its content.
-    files = {p.relative_to(root).as_posix(): content_hash(p) if resolves_inside(p, root) else f"outside:{p.resolve()}"
-             for folder in WATCHED for p in sorted((root / folder).rglob("*"))
-             if p.is_file() and not is_side_file(p)}
-    digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
-    return digest, files
-
-
 @dg.sensor(job=refresh_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
            description="Requests a refresh when a file under raw/plans or raw/actuals is added, changed or removed "
                        "(cursor: content hashes).")
@@ -56,6 +40,10 @@ def raw_files_changed(context: dg.SensorEvaluationContext):
         return dg.SkipReason(f"a refresh is running (pid {running.get('pid')}, since {running.get('since')}); "
                              "checking again when it has finished")
     digest, files = raw_fingerprint()
+    if not context.cursor and _published_fingerprint() == input_fingerprint(digest):
+        # A first evaluation (a new `dagster dev`) starts from what the published build loaded: no run for that.
+        context.update_cursor(json.dumps({"digest": digest, "files": files}))
+        return dg.SkipReason("nothing changed since the published build")
     previous = json.loads(context.cursor) if context.cursor else {"digest": None, "files": {}}
     if digest == previous["digest"]:
         return dg.SkipReason("no file under raw/ changed")
@@ -69,3 +57,22 @@ def raw_files_changed(context: dg.SensorEvaluationContext):
     summary = "; ".join(f"{kind}: {', '.join(paths)}" for kind, paths in changes.items() if paths)
     return dg.RunRequest(run_key=digest, tags={"planwatch/raw_digest": digest[:16],
                                                "planwatch/changes": summary[:1000]})
+
+
+def _published_fingerprint() -> str | None:
+    from planwatch.publish import published_fingerprint
+
+    return published_fingerprint(settings.warehouse_path())
+
+
+@dg.run_failure_sensor(name="refresh_failures", monitored_jobs=[refresh_job], default_status=dg.DefaultSensorStatus.RUNNING,
+                       description="Writes every failed or refused refresh run (schedule, sensor or UI) to "
+                                   "warehouse/alerts.log, with its cause; `planwatch status` shows the last one.")
+def refresh_failures(context: dg.RunFailureSensorContext):
+    from planwatch.alerts import record
+
+    error = context.failure_event.message or "the run failed"
+    steps = [e for e in context.get_step_failure_events()]
+    causes = [f"{e.step_key}: {e.event_specific_data.error.message.strip().splitlines()[0][:300]}" for e in steps
+              if e.event_specific_data and e.event_specific_data.error]
+    record(context.dagster_run.run_id, "; ".join(causes) or error, "dagster")

@@ -64,7 +64,7 @@ def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
         return dg.AssetCheckResult(
             passed=outcome.passed and not aggregates,
             severity=dg.AssetCheckSeverity.ERROR if suite.severity == "error" else dg.AssetCheckSeverity.WARN,
-            description="; ".join(failures) or f"{outcome.evaluated} expectations met",
+            description="; ".join(failures) or _met(outcome, scope, suite, len(frame)),
             metadata={
                 "suite": suite.path.name,
                 "scope": scope.describe(),
@@ -83,3 +83,13 @@ def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
 def gx_checks(directory: Path) -> list[dg.AssetChecksDefinition]:
     """One asset check per suite file in `directory`."""
     return [gx_check(suite) for suite in load_suites(directory)]
+
+
+def _met(outcome: Outcome, scope: Scope, suite: Suite, rows: int) -> str:
+    """What a passing check did: an incremental refresh may leave no row of the table in scope, which is said,
+    not shown as "0 expectations met"."""
+    if not scope.full and rows == 0:
+        return (f"nothing in scope for the row checks: this refresh ({scope.describe()}) changed no row of "
+                f"{suite.table}; its whole-table checks (not empty, key unique) passed")
+    where = "" if scope.full else f" on the {rows} row(s) of {scope.describe()}"
+    return f"{outcome.evaluated} expectations met{where}"

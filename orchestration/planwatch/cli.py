@@ -1,22 +1,32 @@
-"""`planwatch refresh`: the full refresh, in-process (no daemon, no UI), ending with a summary."""
+"""planwatch: a warehouse of what Chinese quality-development plans promised and what they achieved.
+
+Refresh it from raw/ (`planwatch refresh`), see how it stands (`status`, `verify`), add plans (`extract`,
+`promote`) and names (`map`), go back a version (`rollback`)."""
 
 import argparse
-import os
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 
 # sysexits EX_TEMPFAIL: the refresh was not run because another one was; try again later
 BUSY = 75
+EXIT_CODES = """exit codes:
+  0   done (refresh: published, or nothing changed)
+  1   not done (refresh: not published - a check failed, an error, the removal guard refused)
+  2   bad usage
+  3   refresh: published, but some input files were refused (listed; fix them and refresh again)
+  75  refresh: another refresh is running (with --no-wait or --wait-timeout)"""
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="planwatch", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    refresh_parser = commands.add_parser("refresh", help="ingest raw/, build the dbt models, run every check; print a "
-                                                          "summary")
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planwatch", description=__doc__, epilog=EXIT_CODES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"planwatch {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    refresh_parser = commands.add_parser("refresh", help="ingest raw/, build the dbt models, run every check, "
+                                                          "publish; print a summary", epilog=EXIT_CODES,
+                                         formatter_class=argparse.RawDescriptionHelpFormatter)
     refresh_parser.add_argument("--no-wait", action="store_true",
                                 help=f"if another refresh is running, do not wait: exit {BUSY} at once")
     refresh_parser.add_argument("--wait-timeout", type=float, default=None, metavar="SECONDS",
@@ -25,6 +35,14 @@ def main(argv: list[str] | None = None) -> int:
                                 help="publish even though this refresh removes more of the published plans' or "
                                      "actuals' files or rows than the removal guard allows (files deleted on "
                                      "purpose); scheduled and sensor runs never can")
+    loudness = refresh_parser.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", action="store_true", help="one line per step; dbt's and Dagster's logs go to "
+                                                              "warehouse/logs/ (the default)")
+    loudness.add_argument("--verbose", action="store_true", help="print dbt's and Dagster's logs as they come")
+    refresh_parser.add_argument("--force", action="store_true",
+                                help="rebuild even when the inputs and the code are those of the published build")
+    commands.add_parser("status", help="the published build, its age and checks, and the last refresh that did "
+                                       "not publish")
     extract = commands.add_parser("extract", help="draft raw tables from a plan document (scraped text or HTML)")
     extract.add_argument("document", type=Path)
     extract.add_argument("--out", type=Path, help="write <out>/<document_id>/manifest.json, *.csv, report.md")
@@ -38,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     rollback.add_argument("--to", metavar="VERSION", help="the kept version to publish (a name from --list)")
     rollback.add_argument("--list", action="store_true", help="list the kept versions and which one is published")
     verify = commands.add_parser("verify", help="run every Great Expectations suite against a warehouse file")
-    verify.add_argument("path", type=Path, nargs="?", help="default: the published warehouse")
+    verify.add_argument("path", type=Path, nargs="?", help="the warehouse file to verify (default: the published "
+                                                           "one)")
     mapping = commands.add_parser("map", help="list the indicator names without a reviewed catalog id, with proposals; "
                                                "accept one (written to raw/mappings, loaded by the next refresh)")
     mapping.add_argument("--accept", metavar="NAME", help="the published indicator name to map")
@@ -56,9 +75,20 @@ def main(argv: list[str] | None = None) -> int:
                               "that alias left out")
     accuracy = commands.add_parser("extract-accuracy", help="extract the seed documents and compare with raw/plans")
     accuracy.add_argument("--seeds", type=Path, default=None, help="folder of the documents (../shared/seeds)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     if args.command == "refresh":
-        return locked_refresh(wait=not args.no_wait, timeout=args.wait_timeout, allow_removals=args.allow_removals)
+        return locked_refresh(wait=not args.no_wait, timeout=args.wait_timeout, allow_removals=args.allow_removals,
+                              verbose=args.verbose, force=args.force)
+    if args.command == "status":
+        from planwatch import settings
+        from planwatch.status import status
+
+        print(status(settings.warehouse_path()))
+        return 0
     if args.command == "extract":
         return extract_command(args.document, args.out, args.long, args.id)
     if args.command == "promote":
@@ -204,7 +234,8 @@ def accuracy_command(seeds: Path | None) -> int:
     return 0
 
 
-def locked_refresh(wait: bool, timeout: float | None, allow_removals: bool = False) -> int:
+def locked_refresh(wait: bool, timeout: float | None, allow_removals: bool = False, verbose: bool = False,
+                   force: bool = False) -> int:
     """One writer at a time: take the refresh lock (waiting, or not) before anything else, then refresh."""
     from planwatch import settings
     from planwatch.lock import RefreshBusy, refresh_lock
@@ -212,7 +243,7 @@ def locked_refresh(wait: bool, timeout: float | None, allow_removals: bool = Fal
     try:
         with refresh_lock(settings.warehouse_path(), wait=wait, timeout=timeout,
                           on_wait=lambda message: print(f"planwatch: {message}", flush=True)):
-            return refresh(allow_removals)
+            return refresh(allow_removals, verbose, force)
     except RefreshBusy as busy:
         print(f"planwatch refresh: skipped: {busy}", file=sys.stderr)
         return BUSY
@@ -223,145 +254,20 @@ def locked_refresh(wait: bool, timeout: float | None, allow_removals: bool = Fal
         return 1
 
 
-def refresh(allow_removals: bool = False) -> int:
-    started = time.monotonic()
-    print("planwatch: loading definitions (dbt manifest, GX suites) ...", flush=True)
-    import dagster as dg
+def refresh(allow_removals: bool = False, verbose: bool = False, force: bool = True) -> int:
+    """The refresh, in this process (planwatch.refresh_run). Called without the CLI (tests), it always rebuilds."""
+    from planwatch.refresh_run import refresh as run
 
-    from planwatch import settings
-    from planwatch.definitions import build_definitions
-
-    defs = build_definitions()  # built now: the paths are the environment's as it is now
-
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    print(f"planwatch: refreshing {settings.warehouse_path()} from {settings.raw_dir()} ...", flush=True)
-    from planwatch.guard import ALLOW_TAG
-
-    result = defs.resolve_job_def("refresh").execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        tags={ALLOW_TAG: "true"} if allow_removals else None,
-        # Step-level events at INFO; the DEBUG stream of every output and check is in the Dagster UI (make dev).
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-    )
-    checks = result.get_asset_check_evaluations()
-    summary = _summary(settings.warehouse_path(), checks, result, time.monotonic() - started)
-    print(summary)
-    # warnings (late actuals, unmapped actual names) are reported, not failures; a rejected file is a failure
-    failed = [c for c in checks if not c.passed
-              and (c.severity == dg.AssetCheckSeverity.ERROR or c.check_name == "raw_files_accepted")]
-    published = _published_run(settings.warehouse_path()) == result.run_id
-    return 0 if result.success and published and not failed else 1
+    return run(allow_removals=allow_removals, verbose=verbose, force=force)
 
 
-def _published_run(warehouse) -> str | None:
-    from planwatch.publish import build_info
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return build_info(warehouse)["run_id"]
-    except (duckdb.Error, OSError, TypeError):
-        return None
-
-
-def _summary(warehouse, checks, result, seconds: float) -> str:
-    lines = ["", "planwatch refresh summary", "=" * 25]
-    if not warehouse.exists():
-        return "\n".join(lines + [f"no published warehouse at {warehouse} yet",
-                                  f"not published: {not_published_cause(checks, result)}"])
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        tables = conn.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() "
-            "WHERE schema_name IN ('marts', 'meta') AND NOT starts_with(table_name, '_') ORDER BY 1, 2"
-        ).fetchall()
-        lines.append("tables (rows):")
-        for schema, name in tables:
-            count = conn.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0]
-            lines.append(f"  {schema}.{name:<28} {count:>6}")
-    rejected = [message for c in checks if c.check_name == "raw_files_accepted" and not c.passed
-                for message in c.metadata["rejected"].value]
-    passed = [c for c in checks if c.passed]
-    failed = [c for c in checks if not c.passed and c.severity.value == "ERROR"]
-    warned = [c for c in checks if not c.passed and c.severity.value != "ERROR"]
-    lines.append(f"checks: {len(passed)} passed, {len(failed)} failed, {len(warned)} warned "
-                 f"({sum('gx_' in c.check_name for c in checks)} Great Expectations suites, "
-                 f"{sum('gx_' not in c.check_name for c in checks)} dbt tests and file checks)")
-    for label, group in (("FAILED", failed), ("WARNING", warned)):
-        for check in group:
-            lines.append(f"  {label} {check.asset_key.to_user_string()}:{check.check_name} "
-                         f"{(check.description or '')[:300]}")
-    for event in result.all_events:
-        if event.is_step_failure:
-            lines.append(f"  step failed: {event.step_key}: {event.event_specific_data.error.message.strip()[:300]}")
-        if event.is_step_skipped:
-            lines.append(f"  step skipped (blocked upstream): {event.step_key}")
-    if rejected:
-        lines.append("rejected input files (their earlier rows are kept; copies are in warehouse/quarantine):")
-        lines.extend(f"  {message}" for message in rejected)
-    for key, label in (("changing", "files that changed while they were read (not loaded now; read again next "
-                                    "time):"),
-                       ("ignored", "side files and files of no input format, ignored:")):
-        found = [m for c in checks if c.check_name == "raw_files_accepted" and key in c.metadata
-                 for m in c.metadata[key].value]
-        if found:
-            lines.append(label)
-            lines.extend(f"  {message}" for message in found)
-    lines.append(f"run: {'succeeded' if result.success else 'FAILED'} in {seconds:.1f}s (run id {result.run_id})")
-    try:
-        from planwatch.publish import build_info
-
-        info = build_info(warehouse)
-        state = "published" if info["run_id"] == result.run_id else "still published (from an earlier run)"
-        lines.append(f"{state}: {warehouse} (version {info['version']}, run {info['run_id']}; "
-                     f"{info['checks_passed']} checks passed, {info['checks_failed']} failed, {info['checks_warned']} warned)")
-    except (duckdb.Error, TypeError):
-        info = None
-        lines.append(f"published: nothing yet at {warehouse}")
-    from planwatch import settings
-
-    if settings.report_path().exists():
-        lines.append(f"report: {settings.report_path()}")
-    if info is None or info["run_id"] != result.run_id:
-        lines.append(f"not published: {not_published_cause(checks, result)}; the published warehouse was left as "
-                     f"it was")
-    return "\n".join(lines)
-
-
-def not_published_cause(checks, result) -> str:
-    """Why a run did not publish, in a person's words: the guard, failed checks, or the error that stopped it."""
-    guard = [c for c in checks if c.check_name == "removal_guard" and not c.passed]
-    if guard:
-        return "the removal guard refused: " + " | ".join(c.description or "" for c in guard)
-    failed = [c for c in checks if not c.passed and c.severity.value == "ERROR"]
-    errors = [e.event_specific_data.error for e in result.all_events if e.is_step_failure]
-    for error in errors:
-        text = _error_text(error)
-        if "No space left on device" in text or "ENOSPC" in text or "disk is full" in text.lower():
-            return f"the disk is full ({_first_line_with(text, 'No space left')})"
-        if any(w in text for w in ("Permission denied", "Read-only file system", "Operation not permitted",
-                                   "cannot write in")):
-            return f"permission denied ({_first_line_with(text, 'cannot write in', 'ermission', 'Read-only', 'not permitted')})"
-    if errors:
-        return f"the refresh crashed: {_error_text(errors[0]).strip().splitlines()[0][:300]}"
-    if failed:
-        return f"{len(failed)} check(s) failed: " + ", ".join(
-            f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed)
-    return "the run did not reach the publish step"
-
-
-def _error_text(error) -> str:
-    """An error and every error that caused it, as text."""
-    parts = []
-    while error is not None:
-        parts.append(f"{error.cls_name}: {error.message}")
-        error = error.cause or getattr(error, "context", None)
-    return "\n".join(parts)
-
-
-def _first_line_with(text: str, *words: str) -> str:
-    for line in text.splitlines():
-        if any(w in line for w in words):
-            return line.strip()[:300]
-    return text.strip().splitlines()[0][:300]
+        return version("planwatch")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 if __name__ == "__main__":

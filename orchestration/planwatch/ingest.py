@@ -25,9 +25,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from planwatch.raw_files import ACTUALS_COLUMNS, ACTUALS_SUFFIXES, MANIFEST_FIELDS, MAPPINGS, MAPPINGS_COLUMNS, \
+from planwatch.raw_files import ACTUALS_STORED, ACTUALS_SUFFIXES, MANIFEST_FIELDS, MAPPINGS, MAPPINGS_COLUMNS, \
     OPTIONAL_MANIFEST_FIELDS, PlanDocument, RawFileError, check_inside, is_side_file, iter_actuals, iter_table, \
     read_manifest_file, read_plan_document, resolves_inside
+from planwatch import glossary
 from planwatch.readonce import FileChanging, ReadFile, read_once
 from planwatch.regions import is_known
 
@@ -44,16 +45,28 @@ DDL = {
                     "published_header VARCHAR, role VARCHAR, value_kind VARCHAR, year INTEGER",
     "plan_cells": "document_id VARCHAR, table_id VARCHAR, row_no INTEGER, column_name VARCHAR, "
                   "cell_text VARCHAR, source_line INTEGER",
-    "actuals": ", ".join(f"{c} {'INTEGER' if c == 'year' else 'VARCHAR'}" for c in ACTUALS_COLUMNS),
+    "actuals": ", ".join(f"{c} {'INTEGER' if c == 'year' else 'VARCHAR'}" for c in ACTUALS_STORED),
     "mappings": ", ".join(f"{c} VARCHAR" for c in MAPPINGS_COLUMNS),
 }
 PLAN_TABLES = ("plan_documents", "plan_tables", "plan_columns", "plan_cells")
+RAW_TABLES = {
+    "plan_documents": "Input as received: one row per plan document (raw/plans/<document>/manifest.json).",
+    "plan_tables": "Input as received: one row per indicator table, 专栏 box or prose target set of a manifest.",
+    "plan_columns": "Input as received: the role of every column of every plan table (from the manifest).",
+    "plan_cells": "Input as received: every cell of every plan table CSV, verbatim as published.",
+    "actuals": "Input as received: actual figures under raw/actuals, one row per row of a file.",
+    "mappings": "Input as received: reviewed mappings of indicator names to catalog ids (raw/mappings).",
+    "_files": "What was loaded from each input file: its sha256 (of the bytes parsed), rows and when.",
+    "_rejections": "The quarantine table: every input file the ingest refused, with file, row, column and reason.",
+    "_runs": "The refresh runs that built this file: the input fingerprint each started from.",
+}
 PLAN_BATCH_DOCUMENTS = 250
 # Rows of an actuals file held in Python at a time (about 2 KB each); DuckDB holds the rest.
 ACTUALS_BATCH_ROWS = 10_000
 # Two rows describe the same figure when these agree; an empty scope is 全域 and an empty period is a year, as
-# stg_actuals reads them.
-_FIGURE_KEY = "region_code, indicator, year, coalesce(scope, '全域'), coalesce(period, 'year')"
+# stg_actuals reads them; a month's or a point's figure is also keyed by its period_date.
+_FIGURE_KEY = ("region_code, indicator, year, coalesce(scope, '全域'), coalesce(period, 'year'), "
+               "coalesce(period_date, '')")
 # The rows of a file whose figure occurs more than once: only they can repeat or contradict another. Picked by a hash
 # of the figure first (a collision only adds a row to look at), so the window functions that compare whole rows sort
 # a handful of rows rather than the whole file.
@@ -72,6 +85,7 @@ class IngestReport:
     deduplicated: dict[str, int] = field(default_factory=dict)  # file → rows dropped as exact repeats of a row above
     # Files that changed while they were read: not loaded this time (their earlier rows stay), read again next time.
     deferred: list[str] = field(default_factory=list)
+    deferred_files: list[str] = field(default_factory=list)
     # Side files (._x.csv, ~$x.xlsx, hidden files) and files of no input format: never read, listed here.
     ignored: list[str] = field(default_factory=list)
     superseded: dict[str, str] = field(default_factory=dict)  # document folder → the folder that supersedes it
@@ -100,6 +114,13 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("CREATE TABLE IF NOT EXISTS raw._rejections (source_file VARCHAR, dataset VARCHAR, "
                  "content_hash VARCHAR, row_no INTEGER, column_name VARCHAR, message VARCHAR, "
                  "quarantined_as VARCHAR, rejected_at TIMESTAMPTZ)")
+    # A refusal is resolved once the file is fixed or removed (planwatch.ingest._resolve_rejections).
+    conn.execute("ALTER TABLE raw._rejections ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMPTZ")
+    conn.execute("ALTER TABLE raw._rejections ADD COLUMN IF NOT EXISTS resolution VARCHAR")
+    conn.execute("CREATE TABLE IF NOT EXISTS raw._runs (run_id VARCHAR PRIMARY KEY, input_fingerprint VARCHAR, "
+                 "started_at TIMESTAMPTZ)")
+    for table, description in RAW_TABLES.items():
+        glossary.describe(conn, "raw", table, description)
 
 
 def ingest_plans(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Path) -> IngestReport:
@@ -159,6 +180,7 @@ def ingest_plans(conn: duckdb.DuckDBPyConnection, raw_root: Path, quarantine: Pa
     for manifest in manifests.values():
         manifest.close()
     _remove_missing(conn, "plans", present, PLAN_TABLES, report)
+    _resolve_rejections(conn, "plans", raw_root, report)
     return report
 
 
@@ -310,7 +332,20 @@ def _ingest_long_files(conn, raw_root: Path, quarantine: Path, dataset: str, rep
         if dropped:
             report.deduplicated[name] = dropped
     _remove_missing(conn, dataset, present, (dataset,), report)
+    _resolve_rejections(conn, dataset, raw_root, report)
     return report
+
+
+def _resolve_rejections(conn, dataset: str, raw_root: Path, report: IngestReport) -> None:
+    """A refused file is read again by every refresh. One this refresh did not refuse (and did not defer) was
+    fixed, or removed: its open refusals are closed, with the time and which it was."""
+    still = [_relative(Path(e.path), raw_root) for e in report.rejected] + report.deferred_files
+    open_files = [r[0] for r in conn.execute("SELECT DISTINCT source_file FROM raw._rejections WHERE dataset = ? "
+                                            "AND resolved_at IS NULL", [dataset]).fetchall()]
+    for name in set(open_files) - set(still):
+        conn.execute("UPDATE raw._rejections SET resolved_at = ?, resolution = ? WHERE dataset = ? AND "
+                     "source_file = ? AND resolved_at IS NULL",
+                     [_now(), "fixed" if (raw_root / name).exists() else "removed", dataset, name])
 
 
 def _replace_mappings(conn, read: ReadFile, name: str, replaces: bool) -> int:
@@ -361,7 +396,7 @@ def _replace_actuals(conn, read: ReadFile, name: str, replaces: bool) -> int:
         _delete_file_rows(conn, ("actuals",), name)
     staged = 0
     for batch in _batches(iter_actuals(read), ACTUALS_BATCH_ROWS):
-        _insert(conn, "actuals", [{c: _actual_cell(row, c) for c in ACTUALS_COLUMNS}
+        _insert(conn, "actuals", [{c: _actual_cell(row, c) for c in ACTUALS_STORED}
                                   | _lineage(row_no, name, read.digest, now) for row_no, row in batch])
         staged += len(batch)
     _check_conflicts(conn, read.path, name)
@@ -405,7 +440,7 @@ def _drop_repeats(conn, name: str) -> int:
     return conn.execute(f"""
         DELETE FROM raw.actuals WHERE _source_file = $file AND _source_row IN (
             SELECT _source_row FROM ({_REPEATED_FIGURES})
-            QUALIFY row_number() OVER (PARTITION BY {', '.join(ACTUALS_COLUMNS)} ORDER BY _source_row) > 1)""",
+            QUALIFY row_number() OVER (PARTITION BY {', '.join(ACTUALS_STORED)} ORDER BY _source_row) > 1)""",
                         {"file": name}).fetchone()[0]
 
 
@@ -475,6 +510,7 @@ def _refuse(conn, error: Exception, raw_root: Path, quarantine: Path, dataset: s
     """A file that changed while it was read is deferred to the next refresh; any other error rejects the file."""
     if isinstance(error, FileChanging):
         report.deferred.append(str(error))
+        report.deferred_files.append(_relative(Path(error.path), raw_root))
         return
     _reject(conn, error, raw_root, quarantine, dataset, report, read)
 
@@ -507,7 +543,8 @@ def _reject(conn, error: RawFileError, raw_root: Path, quarantine: Path, dataset
             kept.with_name(kept.name + ".reason.txt").write_text(str(error) + "\n", encoding="utf-8")
         kept_as = str(kept)
     conn.execute(
-        "INSERT INTO raw._rejections VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO raw._rejections (source_file, dataset, content_hash, row_no, column_name, message, "
+        "quarantined_as, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [_relative(source, raw_root), dataset, digest, error.row, error.column, str(error), kept_as, _now()],
     )
     report.rejected.append(error)

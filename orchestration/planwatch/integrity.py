@@ -30,19 +30,25 @@ def file_problems(path: Path, versions: Path | None = None) -> list[str]:
     if not path.is_file():
         return [f"{path}: no such file"]
     digest = content_hash(path)
-    expected = recorded_digest(path)
+    expected = recorded_digest(path)  # a kept version: its own sidecar, checked before the file is even opened
+    if expected is not None and digest != expected:
+        return [_differs(path, digest, expected, path.name)]
     try:
         with duckdb.connect(str(path), read_only=True) as conn:
             version = conn.execute("SELECT version FROM meta.build_info").fetchone()[0]
             if expected is None and versions is not None:
                 expected = recorded_digest(versions / version)
             if expected is not None and digest != expected:
-                return [f"{path}: its sha256 {digest[:16]}… differs from {expected[:16]}…, recorded when version "
-                        f"{version} was published: the file was changed or damaged since"]
+                return [_differs(path, digest, expected, version)]
             return _unreadable_tables(conn)
     except duckdb.Error as error:
         return [f"{path}: cannot be read as a published warehouse ({type(error).__name__}: "
                 f"{str(error).splitlines()[0]})"]
+
+
+def _differs(path: Path, digest: str, expected: str, version: str) -> str:
+    return (f"{path}: its sha256 {digest[:16]}… differs from {expected[:16]}…, recorded when version {version} was "
+            f"published: the file was changed or damaged since")
 
 
 def _unreadable_tables(conn) -> list[str]:

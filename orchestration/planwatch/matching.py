@@ -199,5 +199,7 @@ def candidate_rows(names, catalog_rows, alias_rows):
             rows.append([name.name_as_published, rank, candidate.indicator_id, candidate.score,
                          candidate.name_similarity, candidate.matched_on, candidate.reason,
                          candidate.score >= PROPOSE_MIN])
-    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS).astype({"candidate_rank": "int32", "score": "float64",
-                                                               "name_similarity": "float64", "is_proposal": "bool"})
+    # Types given even for an empty frame (every name mapped), whose object columns DuckDB could not type.
+    text = {c: "string" for c in ("name_as_published", "candidate_indicator_id", "matched_on", "reason")}
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS).astype(
+        text | {"candidate_rank": "int32", "score": "float64", "name_similarity": "float64", "is_proposal": "bool"})

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from planwatch import glossary
 from planwatch.changes import code_version
 from planwatch.integrity import file_problems, recorded_digest, sidecar_path
 from planwatch.readonce import content_hash
@@ -67,6 +68,7 @@ def publish(build: Path, published: Path, versions: Path, run_id: str,
     with duckdb.connect(str(build)) as conn:
         conn.execute("CHECKPOINT")  # everything in the file itself, nothing left in a WAL
         inputs = conn.execute("SELECT source_file, content_hash FROM raw._files ORDER BY 1").fetchall()
+        fingerprint = _run_fingerprint(conn, run_id)
     versions.mkdir(parents=True, exist_ok=True)
     now = datetime.now(timezone.utc)
     version = versions / f"planwatch-{now:%Y%m%dT%H%M%S%fZ}-{run_id[:8]}.duckdb"
@@ -75,7 +77,7 @@ def publish(build: Path, published: Path, versions: Path, run_id: str,
     try:
         shutil.copyfile(build, staging)
         with duckdb.connect(str(staging)) as conn:
-            _write_build_info(conn, version.name, run_id, now, inputs, first.results)
+            _write_build_info(conn, version.name, run_id, now, inputs, first.results, fingerprint)
         digest = content_hash(staging)
         shutil.copyfile(staging, pending)  # the kept version: a copy of its own, never linked to the published file
         sidecar_path(pending).write_text(f"{digest}  {version.name}\n", encoding="utf-8")
@@ -192,23 +194,42 @@ def _prune(versions: Path) -> None:
         sidecar_path(old).unlink(missing_ok=True)
 
 
-def _write_build_info(conn, version: str, run_id: str, built_at: datetime, inputs: list, checks: list[dict]) -> None:
+def _run_fingerprint(conn, run_id: str) -> str | None:
+    try:
+        row = conn.execute("SELECT input_fingerprint FROM raw._runs WHERE run_id = ?", [run_id]).fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
+def published_fingerprint(published: Path) -> str | None:
+    """The input fingerprint the published build started from (None when unknown)."""
+    try:
+        return build_info(published).get("input_fingerprint")
+    except (duckdb.Error, OSError, TypeError):
+        return None
+
+
+def _write_build_info(conn, version: str, run_id: str, built_at: datetime, inputs: list, checks: list[dict],
+                      fingerprint: str | None = None) -> None:
     conn.execute("CREATE SCHEMA IF NOT EXISTS meta")
     conn.execute("CREATE OR REPLACE TABLE meta.build_info (version VARCHAR, run_id VARCHAR, built_at TIMESTAMPTZ, "
                  "code_version VARCHAR, input_files VARCHAR, checks_passed INTEGER, checks_failed INTEGER, "
-                 "checks_warned INTEGER, checks VARCHAR)")
-    conn.execute("INSERT INTO meta.build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                 "checks_warned INTEGER, checks VARCHAR, input_fingerprint VARCHAR)")
+    conn.execute("INSERT INTO meta.build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         version, run_id, built_at, code_version(), json.dumps(dict(inputs), ensure_ascii=False),
         sum(c["passed"] for c in checks),
         sum(not c["passed"] and c["severity"] == "ERROR" for c in checks),
         sum(not c["passed"] and c["severity"] != "ERROR" for c in checks),
-        json.dumps(checks, ensure_ascii=False)])
+        json.dumps(checks, ensure_ascii=False), fingerprint])
     conn.execute("CREATE OR REPLACE TABLE meta.build_inputs (source_file VARCHAR, content_hash VARCHAR)")
     conn.executemany("INSERT INTO meta.build_inputs VALUES (?, ?)", inputs)
     conn.execute("CREATE OR REPLACE TABLE meta.build_checks (asset VARCHAR, check_name VARCHAR, passed BOOLEAN, "
                  "severity VARCHAR, description VARCHAR)")
     conn.executemany("INSERT INTO meta.build_checks VALUES (?, ?, ?, ?, ?)",
                      [[c["asset"], c["check"], c["passed"], c["severity"], c.get("description")] for c in checks])
-    conn.execute("COMMENT ON TABLE meta.build_info IS 'Which refresh run built this published file, when, with which "
-                 "code (code_version: sha256 of the dbt project, GX suites and planwatch package), from which input "
-                 "files (path → sha256) and which checks passed'")
+    glossary.describe(conn, "meta", "build_info", "Which refresh run built this published file, when, with which "
+                      "code (code_version: sha256 of the dbt project, GX suites and planwatch package), from which "
+                      "input files (path → sha256) and which checks passed")
+    glossary.describe(conn, "meta", "build_inputs", "Every input file of the build with the sha256 of the bytes parsed")
+    glossary.describe(conn, "meta", "build_checks", "Every check of the run that built this file, with its result")

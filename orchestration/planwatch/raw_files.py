@@ -33,7 +33,7 @@ from planwatch.regions import check_identity, region_names
 from planwatch.values import is_count_unit, parse_unit, parse_value, resolve_unit
 from planwatch.vocabulary import PERCENT_MAX, PERCENT_MIN, plan_years
 
-__all__ = ["ACTUALS_COLUMNS", "ACTUALS_SUFFIXES", "MANIFEST_FIELDS", "FileChanging", "LoadedFile", "PlanDocument",
+__all__ = ["ACTUALS_COLUMNS", "ACTUALS_STORED", "ACTUALS_SUFFIXES", "MANIFEST_FIELDS", "FileChanging", "LoadedFile", "PlanDocument",
            "RawFileError", "check_inside", "content_hash", "is_side_file", "iter_actuals", "plan_years",
            "read_manifest_file", "read_plan_document", "resolves_inside"]
 
@@ -57,6 +57,13 @@ ACTUALS_COLUMNS = [
     "measure", "source_title", "source_url", "published_date", "source_fragment", "note",
 ]
 ACTUALS_REQUIRED = ["region_code", "region_name", "indicator", "year", "raw_value", "source_title"]
+# Columns a file may leave out (files written before they existed stay valid); an absent column reads as empty.
+ACTUALS_OPTIONAL = ["period_date"]
+# The date of a figure that is not a whole year's: a month (YYYY-MM), or a point in time (YYYY-MM-DD, or YYYY-MM
+# for 截至2023年3月). Needed by the periods of the vocabulary actual_period whose class says so.
+# Every column the warehouse keeps of an actuals file: the contract's, then the optional ones.
+ACTUALS_STORED = ACTUALS_COLUMNS + ACTUALS_OPTIONAL
+_PERIOD_DATE = {"month": re.compile(r"\d{4}-\d{2}"), "point": re.compile(r"\d{4}-\d{2}(-\d{2})?")}
 # Columns whose codes come from a vocabulary (planwatch.vocabulary); an empty cell is allowed and means the first
 # code (全域, year, normal) downstream.
 ACTUALS_VOCABULARIES = {"scope": "actual_scope", "period": "actual_period", "status": "actual_status",
@@ -370,11 +377,13 @@ _resolve_unit = lru_cache(maxsize=4096)(resolve_unit)
 
 @dataclass(frozen=True)
 class TableContract:
-    """A long table of raw/ (actuals, mappings): its columns, the ones never empty, and the rule for one row."""
+    """A long table of raw/ (actuals, mappings): its columns, the ones never empty, the ones a file may leave
+    out, and the rule for one row."""
 
     columns: list[str]
     required: list[str]
     check_row: object  # (path, row number, row) -> None, raises RawFileError
+    optional: tuple[str, ...] = ()
 
 
 def iter_actuals(source: Path | ReadFile) -> Iterator[tuple[int, dict]]:
@@ -400,14 +409,15 @@ def iter_table(source: Path | ReadFile, contract: "TableContract") -> Iterator[t
     xlsx = path.suffix.lower() == ".xlsx"
     records = _xlsx_records(source) if xlsx else _csv_records(source)
     header_row, header = _find_header(path, records, _HEADER_SEARCH_ROWS if xlsx else 1, contract.required)
-    _check_header(path, header, header_row, contract.columns)
+    _check_header(path, header, header_row, contract.columns, contract.optional)
+    absent = {c: "" for c in contract.optional if c not in header}
     rows = 0
     for row_no, cells in records:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) < len(header) or any(c.strip() for c in cells[len(header):]):
             raise RawFileError(path, f"expected {len(header)} cells as in the header, found {len(cells)}", row=row_no)
-        row = {name: cell.strip() for name, cell in zip(header, cells)}
+        row = {name: cell.strip() for name, cell in zip(header, cells)} | absent
         contract.check_row(path, row_no, row)
         rows += 1
         yield row_no, row
@@ -431,8 +441,8 @@ def _find_header(path: Path, records: Iterator, search_rows: int, required: list
     return first
 
 
-def _check_header(path: Path, header: list[str], row_no: int, columns: list[str]) -> None:
-    missing = [c for c in columns if c not in header]
+def _check_header(path: Path, header: list[str], row_no: int, columns: list[str], optional=()) -> None:
+    missing = [c for c in columns if c not in header and c not in optional]
     extra = [c for c in header if c not in columns]
     if missing or extra:
         found = "; ".join(text for text in (missing and f"missing column(s) {missing}",
@@ -570,6 +580,25 @@ def _check_actual_row(path: Path, row_no: int, row: dict) -> None:
     if row["published_date"] and not _DATE.fullmatch(row["published_date"]):
         raise RawFileError(path, f"expected YYYY-MM-DD, got {row['published_date']!r}", row=row_no,
                            column="published_date")
+    _check_period_date(path, row_no, row)
+
+
+def _check_period_date(path: Path, row_no: int, row: dict) -> None:
+    """A month's or a point's figure (class `dated` in the vocabulary actual_period) says which month or date, so
+    that it is never read as the year's; a year's or a half-year's says none."""
+    period, date = row["period"] or "year", row["period_date"]
+    pattern = _PERIOD_DATE.get(period) if vocabulary.code_class("actual_period", period) == "dated" else None
+    if pattern is None:
+        if date:
+            raise RawFileError(path, f"a {period!r} figure has no period_date (it is for the year), got {date!r}",
+                               row=row_no, column="period_date")
+        return
+    if not date:
+        raise RawFileError(path, f"a {period!r} figure needs its period_date ({'YYYY-MM' if period == 'month' else 'YYYY-MM-DD or YYYY-MM'}): which "
+                                 f"{'month' if period == 'month' else 'date'} it is for", row=row_no, column="period_date")
+    if not pattern.fullmatch(date) or date[:4] != row["year"]:
+        raise RawFileError(path, f"expected a {'YYYY-MM' if period == 'month' else 'YYYY-MM-DD or YYYY-MM'} in year {row['year']}, "
+                                 f"got {date!r}", row=row_no, column="period_date")
 
 
 def _check_region(path: Path, row_no: int, code: str, name: str) -> None:
@@ -616,7 +645,7 @@ def _check_value(path: Path, row_no: int, row: dict) -> None:
                            column="raw_value")
 
 
-ACTUALS = TableContract(ACTUALS_COLUMNS, ACTUALS_REQUIRED, _check_actual_row)
+ACTUALS = TableContract(ACTUALS_STORED, ACTUALS_REQUIRED, _check_actual_row, tuple(ACTUALS_OPTIONAL))
 
 
 # ---- reviewed mappings: raw/mappings/*.csv ---------------------------------------------------------------------

@@ -54,11 +54,11 @@ def render_report(published: Path, out: Path) -> Path:
 
 def _region_section(conn, code: str, region: str) -> str:
     targets = conn.execute(
-        "SELECT indicator_as_published, base_raw_value, latest_year, latest_raw_value, target_raw_value, status "
+        "SELECT indicator, base_raw_value, latest_year, latest_raw_value, target_raw_value, status "
         "FROM marts.fct_target_progress WHERE region_code = ? ORDER BY target_id", [code]).fetchall()
     completion = conn.execute(
         "SELECT indicator, target_raw_value, actual_raw_value, verdict, reported_status, disagrees "
-        "FROM marts.fct_13th_completion WHERE region_code = ? ORDER BY document, table_id, row_no", [code]).fetchall()
+        "FROM marts.fct_13th_completion WHERE region_code = ? ORDER BY document_id, table_id, row_no", [code]).fetchall()
     parts = [f"<h2>{html.escape(region)}</h2>",
              "<h3>十四五目标 · 2020年值 · 最新实际 <small>targets beside the 2020 value and latest actual</small></h3>",
              _table(["指标 indicator", "2020", "最新 latest", "目标 target", "状态 status"],

@@ -138,3 +138,16 @@ def free_disk_hint(path: Path) -> str:
         return ""
     return f"{usage.free / 2**20:.0f} MiB free of {usage.total / 2**30:.1f} GiB on that file system"
 
+
+
+def record_run_start(build: Path, run_id: str) -> None:
+    """Note the input fingerprint (planwatch.fingerprint) a run starts from, once: taken before anything is read,
+    so that a file changed during the run makes the next refresh see a change."""
+    from planwatch.fingerprint import input_fingerprint
+
+    with duckdb.connect(str(build)) as conn:
+        conn.execute("CREATE SCHEMA IF NOT EXISTS raw")
+        conn.execute("CREATE TABLE IF NOT EXISTS raw._runs (run_id VARCHAR PRIMARY KEY, input_fingerprint VARCHAR, "
+                     "started_at TIMESTAMPTZ)")
+        if conn.execute("SELECT count(*) FROM raw._runs WHERE run_id = ?", [run_id]).fetchone()[0] == 0:
+            conn.execute("INSERT INTO raw._runs VALUES (?, ?, now())", [run_id, input_fingerprint()])

@@ -11,6 +11,7 @@ select
     reported_verdict,
     disagrees,
     disagreement_reason,
-    document,
+    document_id,
+    document_id as document,  -- the earlier name, kept for one release (CHANGELOG.md)
     source_line
 from {{ ref('fct_13th_completion') }}

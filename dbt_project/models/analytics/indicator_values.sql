@@ -3,7 +3,8 @@ select
     v.region_name,
     r.province_name,
     v.plan_period,
-    v.document,
+    v.document_id,
+    v.document_id as document,  -- the earlier name, kept for one release (CHANGELOG.md)
     v.table_id,
     v.category,
     v.indicator,

@@ -14,6 +14,6 @@ select
     reported_verdict,
     disagrees,
     disagreement_reason,
-    document,
+    document_id,
     source_line
 from {{ ref('fct_plan_completion') }}

@@ -1,4 +1,5 @@
--- Input files the last refreshes refused: what to fix, where. Plain SQL over the quarantine table.
+-- Input files refused now: what to fix, where. Only refusals that still apply (the file's latest version is
+-- still refused); resolved ones are in rejection_history. Plain SQL over the quarantine table.
 select
     source_file,
     dataset,
@@ -6,5 +7,7 @@ select
     column_name,
     message,
     quarantined_as,
-    first_rejected_at
+    first_rejected_at,
+    last_rejected_at
 from {{ ref('stg_rejections') }}
+where is_current

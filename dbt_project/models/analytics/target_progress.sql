@@ -3,10 +3,12 @@ select
     p.region_name,
     r.province_name,
     p.indicator_id,
-    c.name_zh as indicator_name,
+    c.name_zh as indicator_name_zh,
+    c.name_zh as indicator_name,  -- the earlier name, kept for one release (CHANGELOG.md)
     c.name_en as indicator_name_en,
     c.domain,
-    p.indicator_as_published,
+    p.indicator,
+    p.indicator as indicator_as_published,  -- the earlier name, kept for one release (CHANGELOG.md)
     p.canonical_unit as unit,
     p.base_year,
     p.base_value,

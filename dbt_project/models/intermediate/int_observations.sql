@@ -10,7 +10,7 @@ with plan_values as (
         values.indicator_value_id as observation_id,
         'plan' as source_kind,
         documents.region_code,
-        values.document_id as document,
+        values.document_id,
         values.table_id,
         values.row_no,
         values.plan_id,
@@ -70,7 +70,7 @@ mapping as (
     from observations
     inner join {{ ref('int_indicator_aliases') }} as aliases
         on aliases.name_as_published = observations.indicator
-        and (aliases.document_id is null or aliases.document_id = observations.document)
+        and (aliases.document_id is null or aliases.document_id = observations.document_id)
         and (aliases.table_id is null or aliases.table_id = observations.table_id)
     qualify row_number() over (
         partition by observations.observation_id
@@ -121,7 +121,7 @@ select
     observation_id,
     source_kind,
     region_code,
-    document,
+    document_id,
     table_id,
     row_no,
     plan_id,

@@ -5,7 +5,7 @@ select
     mode(unit) as unit,
     string_agg(distinct source_kind, ', ' order by source_kind) as source_kinds,
     string_agg(distinct value_kind, ', ' order by value_kind) as value_kinds,
-    string_agg(distinct document, ', ' order by document) as documents,
+    string_agg(distinct document_id, ', ' order by document_id) as documents,
     count(*) as figures
 from {{ ref('int_observations') }}
 where indicator_id is null

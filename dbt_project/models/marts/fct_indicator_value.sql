@@ -22,7 +22,7 @@ select
     documents.region_name,
     plan_values.plan_period,
     plan_values.plan_id,
-    plan_values.document_id as document,
+    plan_values.document_id,
     documents.source_document,
     plan_values.table_id,
     plan_values.table_kind,

@@ -10,7 +10,7 @@ select
     plan_period,
     plan_target_year,
     year,
-    document,
+    document_id,
     table_id,
     row_no,
     category,

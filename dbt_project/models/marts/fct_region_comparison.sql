@@ -3,7 +3,8 @@
 -- are not here (nothing to compare them by).
 select
     progress.indicator_id,
-    catalog.name_zh as indicator_name,
+    progress.indicator,
+    catalog.name_zh as indicator_name_zh,
     catalog.name_en as indicator_name_en,
     catalog.canonical_unit,
     catalog.direction,

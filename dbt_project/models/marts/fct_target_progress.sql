@@ -19,7 +19,7 @@ baselines as (
         1 as priority, 'own_table_baseline' as base_source
     from targets
     inner join observations as base
-        on base.document = targets.document and base.table_id = targets.table_id and base.row_no = targets.row_no
+        on base.document_id = targets.document_id and base.table_id = targets.table_id and base.row_no = targets.row_no
         and base.value_kind = 'baseline'
     union all
     select targets.observation_id, base.canonical_value, base.year, base.raw_value, 2, 'plan_document_actual'
@@ -50,7 +50,7 @@ latest as (
     qualify row_number() over (
         partition by targets.observation_id
         order by actual.year desc,
-            actual.document is not distinct from targets.document and actual.table_id = targets.table_id
+            actual.document_id is not distinct from targets.document_id and actual.table_id = targets.table_id
                 and actual.row_no = targets.row_no desc,
             actual.source_kind = 'published_actual' desc,
             actual.observation_id
@@ -118,7 +118,7 @@ select
     plan_base_year,
     plan_target_year,
     indicator_id,
-    indicator as indicator_as_published,
+    indicator,
     category,
     canonical_unit,
     accumulation,
@@ -150,7 +150,7 @@ select
     end as status_reason,
     assessment.ratio as progress_ratio,
     assessment.score as score,
-    document,
+    document_id,
     table_id,
     row_no,
     source_line

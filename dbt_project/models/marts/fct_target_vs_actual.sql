@@ -19,7 +19,7 @@ candidates as (
     select targets.observation_id as target_id, actuals.*, 1 as priority, 'same_row' as actual_source
     from targets
     inner join actuals
-        on actuals.document = targets.document
+        on actuals.document_id = targets.document_id
         and actuals.table_id = targets.table_id
         and actuals.row_no = targets.row_no
         and actuals.year = targets.year
@@ -31,7 +31,7 @@ candidates as (
         and actuals.region_code = targets.region_code
         and actuals.indicator_id = targets.indicator_id
         and actuals.year = targets.year
-        and not (actuals.document = targets.document and actuals.table_id = targets.table_id)
+        and not (actuals.document_id = targets.document_id and actuals.table_id = targets.table_id)
     union all
     select targets.observation_id, actuals.*, 3, 'published_actual'
     from targets
@@ -89,7 +89,7 @@ verdicts as (
         plan_id,
         plan_period,
         plan_target_year,
-        document,
+        document_id,
         table_id,
         row_no,
         category,

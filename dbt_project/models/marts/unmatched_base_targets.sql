@@ -7,7 +7,7 @@ select
     plan_base_year,
     region_code,
     region_name,
-    document,
+    document_id,
     table_id,
     row_no,
     category,

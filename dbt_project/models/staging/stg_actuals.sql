@@ -48,6 +48,7 @@ select
     coalesce(actuals.scope, '全域') as scope,
     scopes.scope_class,
     coalesce(actuals.period, 'year') as period,
+    actuals.period_date,
     coalesce(actuals.status, 'normal') as status,
     actuals.measure,
     actuals.source_title,
