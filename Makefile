@@ -11,7 +11,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup run test dev clean extract-accuracy docs rollback browser bench
+.PHONY: setup run test test-fast lint dev clean extract-accuracy docs rollback browser bench
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -34,6 +34,10 @@ run: setup
 
 test: setup browser
 	$(VENV)/bin/pytest
+
+# The unit-level tier (no refresh, no server): under a minute.
+test-fast: setup
+	$(VENV)/bin/pytest -m "not integration and not faults"
 
 # Headless Chromium and CJK fonts, for the test that renders the HTML report (Debian packages; needs root).
 # Best effort: without them that one test is skipped outside CI and fails in CI.

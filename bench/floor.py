@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from planwatch.dbt_plugin import register_functions
+from planwatch.dbt.plugin import register_functions
 from planwatch.ingest import DDL, LINEAGE
 from planwatch.raw_files import OPTIONAL_MANIFEST_FIELDS
 from planwatch.settings import DBT_PROJECT_DIR

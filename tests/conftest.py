@@ -100,3 +100,30 @@ def published_warehouse_file(tmp_path_factory):
     with private_workspace(tmp_path_factory.mktemp("bi")) as published:
         refresh()
     return published
+
+
+# The slow tiers, in one place: `make test-fast` runs what is left (the unit-level tests, under a minute).
+# integration: a real refresh (Dagster, dbt, GX) or a real server; faults: kills, concurrent writers, corruption.
+FAULT_MODULES = {"test_faults", "test_operations", "test_verify_rollback"}
+INTEGRATION_MODULES = {"test_pipeline", "test_incremental", "test_revisions", "test_quarantine", "test_bi_connection",
+                       "test_report", "test_plan_horizons", "test_scale_out", "test_publish"}
+INTEGRATION_TESTS = {
+    "test_a_narrower_scope_passes_the_contract_and_the_suites_alike_and_is_never_the_regions",
+    "test_an_emptied_actuals_folder_publishes_nothing_and_leaves_the_history_alone",
+    "test_a_warehouse_with_no_plan_documents_is_refused_with_a_clear_message",
+    "test_new_names_publish_with_proposals_and_a_reviewed_mapping_maps_them",
+    "test_outcomes_exit_codes_and_status", "test_a_check_with_nothing_in_scope_says_so",
+    "test_a_refusal_shows_while_it_applies_and_its_history_stays", "test_every_model_column_is_described_in_the_dbt_yaml",
+}
+FAULT_TESTS = {"test_a_file_written_during_refreshes_is_published_whole_and_as_its_recorded_hash"}
+BUILT = {"published_warehouse_file", "refreshed", "two_versions", "horizons"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        module = item.module.__name__
+        name = item.originalname if hasattr(item, "originalname") else item.name
+        if module in FAULT_MODULES or name in FAULT_TESTS:
+            item.add_marker(pytest.mark.faults)
+        elif module in INTEGRATION_MODULES or name in INTEGRATION_TESTS or BUILT & set(item.fixturenames):
+            item.add_marker(pytest.mark.integration)

@@ -1,7 +1,7 @@
 """Progress toward a target: the Statistics Canada / Open SDG progress measure (open-sdg/sdg-build,
 sdg/ProgressMeasure.py), with the straight-path variant plans need for 新增 counts and rates pinned near 100%.
 
-This is the one implementation; dbt calls it as `pw_assess_progress(...)` (registered by planwatch.dbt_plugin),
+This is the one implementation; dbt calls it as `pw_assess_progress(...)` (registered by planwatch.dbt.plugin),
 and docs/methodology.md explains it with worked examples. In short, for base (t0, y0), latest (t, y) and target
 (tT, T) with direction d (+1 higher is better, −1 lower is better):
 

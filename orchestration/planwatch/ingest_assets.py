@@ -1,21 +1,12 @@
-"""Ingest assets (raw/ → the warehouse's raw schema) and the dbt models, in two steps so that the GX checks on
-the staged data can stop the marts from being built."""
-
-import shutil
-import threading
+"""The ingest assets: raw/ → the warehouse's raw schema, each with the checks on what it read (every file
+accepted, the removal guard, region codes known)."""
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from planwatch import settings
-from planwatch.changes import code_version
-from planwatch.gx_validation import preload
-from planwatch.ingest import IngestReport, ingest_actuals, ingest_mappings, ingest_plans
-from planwatch.project import dbt_project
 from planwatch.guard import may_override, refusal, removals
-from planwatch.publish import RunChecks, publish
-from planwatch.report import render_report
+from planwatch.ingest import IngestReport, ingest_actuals, ingest_mappings, ingest_plans
 from planwatch.lock import hold_until_exit
 from planwatch.warehouse import prepare_build, record_run_start
 
@@ -181,122 +172,3 @@ def rejections(duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as conn:
         rows = conn.execute("SELECT count(*), count(DISTINCT (source_file, content_hash)) FROM raw._rejections").fetchone()
     return dg.MaterializeResult(metadata={"dagster/row_count": rows[0], "refused_file_versions": rows[1]})
-
-
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    # Incremental models (per document, per actuals file) are rebuilt in full when the code that builds them has
-    # changed since this working file last built them; the marker is written only after a build that succeeded.
-    marker = settings.build_path().with_name(f"{context.op_def.name}.code_version")
-    full = not marker.exists() or marker.read_text() != code_version()
-    # "buildable": a test runs in the step that builds all of what it reads (a mart's test that also reads a seed
-    # runs with the marts, not with the seeds; dbt's default would run it where its first parent is).
-    invocation = dbt.cli(["build", "--indirect-selection", "buildable", *(["--full-refresh"] if full else [])],
-                         context=context)
-    try:
-        yield from invocation.stream()
-        marker.write_text(code_version())
-        _keep_partial_parse(invocation.target_path)
-    finally:
-        # dagster-dbt leaves one target/<run> folder per invocation; the run's results are in Dagster by now (and a
-        # failed run's folder must not stay behind on a disk that may be full).
-        shutil.rmtree(invocation.target_path, ignore_errors=True)
-
-
-def _keep_partial_parse(invocation_target) -> None:
-    """dagster-dbt seeds each invocation with target/partial_parse.msgpack but never takes the updated one back,
-    so every invocation whose profile differs from the last `dbt parse` (another warehouse path) re-parsed the
-    whole project, seconds each time. Keep the latest one; dbt itself checks that it still fits (files, profile,
-    env vars) and parses in full when not."""
-    fresh = invocation_target / "partial_parse.msgpack"
-    if fresh.is_file():
-        kept = dbt_project.project_dir / "target" / "partial_parse.msgpack"
-        staging = kept.with_name(f".partial_parse.{fresh.parent.name}.msgpack")
-        shutil.copyfile(fresh, staging)
-        staging.replace(kept)
-
-
-class LayerTranslator(DagsterDbtTranslator):
-    """dbt models in Dagster groups named after their layers (staging, intermediate, marts, analytics), seeds in
-    reference, snapshots in snapshots: the asset graph reads as the data's path."""
-
-    def get_group_name(self, dbt_resource_props) -> str:
-        kind = dbt_resource_props["resource_type"]
-        if kind == "seed":
-            return "reference"
-        if kind == "snapshot":
-            return "snapshots"
-        fqn = dbt_resource_props.get("fqn", [])
-        return fqn[1] if len(fqn) > 2 else "dbt"
-
-
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    select="path:models/staging path:models/intermediate path:seeds",
-    name="dbt_staging",
-    dagster_dbt_translator=LayerTranslator(),
-)
-def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """Staging (renaming and parsing) and intermediate models, with their dbt tests."""
-    # The GX checks come next and importing GX takes seconds: do it while dbt works in its own process.
-    threading.Thread(target=preload, name="gx-preload", daemon=True).start()
-    yield from _build(context, dbt)
-
-
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
-            select="path:models/marts path:models/analytics path:snapshots",
-            name="dbt_marts", dagster_dbt_translator=LayerTranslator())
-def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """The marts analysts read (schema marts), with their dbt tests."""
-    yield from _build(context, dbt)
-
-
-def _run_checks(context: dg.AssetExecutionContext):
-    """A reader of this run's own recorded check results: what it planned, and what each check found."""
-    def read() -> RunChecks:
-        def records(kind):
-            return context.instance.get_records_for_run(context.run.run_id, of_type=kind, limit=100_000).records
-
-        planned = frozenset(
-            f"{r.event_log_entry.dagster_event.event_specific_data.asset_key.to_user_string()}:"
-            f"{r.event_log_entry.dagster_event.event_specific_data.check_name}"
-            for r in records(dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED))
-        results = []
-        for record in records(dg.DagsterEventType.ASSET_CHECK_EVALUATION):
-            evaluation = record.event_log_entry.dagster_event.event_specific_data
-            results.append({"asset": evaluation.asset_key.to_user_string(), "check": evaluation.check_name,
-                            "passed": evaluation.passed, "severity": evaluation.severity.value,
-                            "description": evaluation.description})
-        return RunChecks(planned, results)
-
-    return read
-
-
-@dg.asset(
-    group_name="publish",
-    kinds={"duckdb"},
-    # Every asset of the refresh: each check blocks (planwatch.checks), so all of them have run before this does.
-    deps=[*raw_plans.keys, *raw_actuals.keys, *raw_mappings.keys, ["raw", "_rejections"], *dbt_staging.keys,
-          *dbt_marts.keys],
-    description="The published warehouse (PLANWATCH_WAREHOUSE): a checked copy of the working file, replaced "
-                "atomically, with meta.build_info. Publishes only when every check planned for the run has a "
-                "result and every ERROR check passed, asserted from the run's own records at the replace.",
-)
-def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    version = publish(settings.build_path(), settings.warehouse_path(), settings.versions_dir(), context.run.run_id,
-                      _run_checks(context))
-    context.log.info(f"published {version.name} → {settings.warehouse_path()}")
-    return dg.MaterializeResult(metadata={"version": version.name, "path": str(settings.warehouse_path())})
-
-
-@dg.asset(
-    group_name="publish",
-    kinds={"html"},
-    deps=[published_warehouse],
-    description="warehouse/report/index.html: per region, targets beside the 2020 value and latest actual, the "
-                "十三五 completion table with computed vs reported status, progress charts. Self-contained.",
-)
-def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    path = render_report(settings.warehouse_path(), settings.report_path())
-    context.log.info(f"report: {path}")
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path))})
