@@ -79,3 +79,17 @@ def test_without_target_thresholds_scale_near_the_limit():
     near = assess_without_target(2020, 99, 2022, 99.2, "higher", limit=100)  # thresholds shrink near 100 %
     assert near.status == "on_track"
     assert assess_without_target(2020, 99, 2022, 99.2, "higher").status == "limited"
+
+
+def test_one_definition_of_meeting_a_target_for_verdicts_and_progress():
+    """A strict comparator stays strict (pw_meets, the dbt verdicts, calls this same function), and the progress
+    measure takes a direction in either spelling."""
+    from planwatch.progress import meets
+
+    assert meets(96.0, 96.0, ">=") and not meets(96.0, 96.0, ">") and not meets(0.5, 0.5, "<")
+    assert meets(2.0, 1.0, "range", 3.0) and not meets(4.0, 1.0, "range", 3.0)
+    assert meets(28.0, 30.0, "lower") and meets(28.0, 30.0, "<=")
+    assert assess(2020, 90.0, 2023, 96.0, 2025, 96.0, ">", None).status != "achieved"
+    assert assess(2020, 90.0, 2023, 96.0, 2025, 96.0, ">=", None).status == "achieved"
+    assert assess(2020, 90.0, 2023, 93.0, 2025, 96.0, ">=", None) == assess(2020, 90.0, 2023, 93.0, 2025, 96.0,
+                                                                            "higher", None)

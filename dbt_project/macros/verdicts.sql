@@ -9,17 +9,14 @@
     end
 {%- endmacro %}
 
-{#- met / not_met for an actual against a target, given the target's direction (null when it cannot say). -#}
+{#- met / not_met for an actual against a target, given the target's direction (not_assessable when it cannot
+    say): pw_meets is planwatch.progress.meets, the one definition of "meets the target" that the progress measure
+    uses too. -#}
 {% macro verdict(direction, target, target_upper, actual) -%}
     case
         when {{ direction }} is null or {{ target }} is null or {{ actual }} is null then 'not_assessable'
-        when {{ direction }} = '>=' then case when {{ actual }} >= {{ target }} then 'met' else 'not_met' end
-        when {{ direction }} = '>' then case when {{ actual }} > {{ target }} then 'met' else 'not_met' end
-        when {{ direction }} = '<=' then case when {{ actual }} <= {{ target }} then 'met' else 'not_met' end
-        when {{ direction }} = '<' then case when {{ actual }} < {{ target }} then 'met' else 'not_met' end
-        when {{ direction }} = 'range' then
-            case when {{ actual }} between {{ target }} and coalesce({{ target_upper }}, {{ target }})
-                then 'met' else 'not_met' end
+        when pw_meets({{ direction }}, {{ target }}, {{ target_upper }}, {{ actual }}) then 'met'
+        else 'not_met'
     end
 {%- endmacro %}
 

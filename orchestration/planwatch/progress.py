@@ -54,10 +54,22 @@ def status_from_ratio(ratio: float) -> str:
     return "deterioration"
 
 
+# A target's direction, in either of its two spellings: the comparator (the printed one, or the catalog's read as
+# one by the dbt macro target_direction) or the way it points. One table, so that the verdicts (dbt, through
+# pw_meets) and the progress measure judge "meets the target" alike, strict comparators included.
+WAY = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "range": "band",
+       "higher": "higher", "lower": "lower", "band": "band"}
+
+
 def meets(value: float, target: float, direction: str, upper: float | None = None) -> bool:
-    if direction == "band":
+    """Whether `value` meets the target: the one definition of a verdict (dbt calls it as pw_meets)."""
+    if direction in ("band", "range"):
         return target <= value <= (upper if upper is not None else target)
-    if direction == "lower":
+    if direction == ">":
+        return value > target
+    if direction == "<":
+        return value < target
+    if WAY.get(direction) == "lower":
         return value <= target
     return value >= target
 
@@ -77,11 +89,13 @@ def assess(
     """Status of one series toward one numeric target (see the module docstring)."""
     if target_value is None or target_year is None:
         return Progress("not_assessable", "no numeric target")
-    if direction not in ("higher", "lower", "band"):
+    if direction not in WAY:
         return Progress("not_assessable", "direction of the indicator is unknown")
     if latest_value is None or latest_year is None:
         return Progress("not_assessable", "no actual value published yet")
-    if meets(latest_value, target_value, direction, target_upper):
+    met = meets(latest_value, target_value, direction, target_upper)
+    direction = WAY[direction]
+    if met:
         return Progress("achieved", f"{latest_year} value {latest_value:g} already meets the target", "target_check",
                         score=5.0, expected=_expected(base_year, base_value, latest_year, target_year, target_value))
     if base_value is None or base_year is None:

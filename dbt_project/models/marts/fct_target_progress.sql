@@ -97,11 +97,7 @@ progress as (
             progress_base_year, progress_base_value,
             coalesce(latest_year, progress_base_year), coalesce(latest_value, progress_base_value),
             year, canonical_value,
-            case target_direction
-                when '>=' then 'higher' when '>' then 'higher'
-                when '<=' then 'lower' when '<' then 'lower'
-                when 'range' then 'band'
-            end,
+            target_direction,  -- the comparator form: planwatch.progress.WAY reads it
             canonical_value_upper,
             accumulation,
             case when canonical_unit = '%' then 100.0 end
