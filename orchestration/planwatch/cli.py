@@ -44,12 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="the published build, its age and checks, and the last refresh that did "
                                        "not publish")
     extract = commands.add_parser("extract", help="draft raw tables from a plan document (scraped text or HTML)")
-    extract.add_argument("document", type=Path)
+    extract.add_argument("document", type=Path, help="the plan text (.txt, one table cell per line) or saved page (.html)")
     extract.add_argument("--out", type=Path, help="write <out>/<document_id>/manifest.json, *.csv, report.md")
     extract.add_argument("--long", type=Path, help="write one row per published value to this CSV")
     extract.add_argument("--id", help="document id (folder name); default r<region code>_<period>")
     promote = commands.add_parser("promote", help="copy a reviewed draft from raw/extracted into raw/plans")
-    promote.add_argument("draft", type=Path)
+    promote.add_argument("draft", type=Path, help="the draft folder that `planwatch extract --out` wrote")
     promote.add_argument("--replace", action="store_true", help="overwrite an existing raw/plans/<document>")
     rollback = commands.add_parser("rollback", help="publish a kept version of the warehouse again, after verifying "
                                                     "it (default: the one before the published one)")
