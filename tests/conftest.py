@@ -106,7 +106,7 @@ def published_warehouse_file(tmp_path_factory):
 # integration: a real refresh (Dagster, dbt, GX) or a real server; faults: kills, concurrent writers, corruption.
 FAULT_MODULES = {"test_faults", "test_operations", "test_verify_rollback"}
 INTEGRATION_MODULES = {"test_pipeline", "test_incremental", "test_revisions", "test_quarantine", "test_bi_connection",
-                       "test_report", "test_plan_horizons", "test_scale_out", "test_publish"}
+                       "test_report", "test_plan_horizons", "test_scale_out", "test_publish", "test_adding_a_plan"}
 INTEGRATION_TESTS = {
     "test_a_narrower_scope_passes_the_contract_and_the_suites_alike_and_is_never_the_regions",
     "test_an_emptied_actuals_folder_publishes_nothing_and_leaves_the_history_alone",

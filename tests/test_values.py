@@ -59,6 +59,22 @@ FORMS = [
     ("-3", "=", -3, None, 1, None, None),
     ("−3.5", "=", -3.5, None, 1, None, None),
     ("－0.6%", "=", -0.6, None, 1, "%", None),
+    # forms of unseen plans (issue 12): changes from the base, ranges with the unit twice, ceilings, traditional
+    ("较2020年下降13%", "=", 13, None, 1, "%", "较2020年下降"),  # the number is the size of the change
+    ("比“十三五”末提高5个百分点", "=", 5, None, 1, "个百分点", "比“十三五”末提高"),
+    ("年均增长15%左右", "approx", 15, None, 1, "%", "年均增长"),
+    ("整体提升2个百分点以上", ">=", 2, None, 1, "个百分点", "整体提升"),
+    ("提高到50%", ">=", 50, None, 1, "%", "提高到"),  # a level reached by a rise is a floor
+    ("降至30微克/立方米", "<=", 30, None, 1, "微克/立方米", "降至"),  # … by a fall a ceiling
+    ("压缩到5个工作日以内", "<=", 5, None, 1, "个工作日", "压缩到"),
+    ("缩短至3个月以内", "<=", 3, None, 1, "个月", "缩短至"),
+    ("控制在5%以下", "<=", 5, None, 1, "%", "控制在"),
+    ("3家至5家", "range", 3, 5, 1, "家", None),
+    ("5%-10%", "range", 5, 10, 1, "%", None),
+    ("达到或超过90%", ">=", 90, None, 1, "%", None),
+    ("8倍以上", ">=", 8, None, 1, "倍", None),
+    ("達到95%以上", ">=", 95, None, 1, "%", "达到"),
+    ("壓縮到3個工作日以內", "<=", 3, None, 1, "个工作日", "压缩到"),
 ]
 
 
@@ -75,7 +91,8 @@ def test_nothing_published_is_na(text):
 
 
 @pytest.mark.parametrize("text", ["完成上级下达任务", "创成", "已创成", "基本建成", "稳步下降(完成市下达任务)",
-                                  "符合省下达目标要求", "国家级生态文明建设示范区"])
+                                  "符合省下达目标要求", "国家级生态文明建设示范区", "稳步提升", "不断提高",
+                                  "接近全国平均水平"])
 def test_qualitative_text_is_kept_as_qualitative(text):
     parsed = parse_value(text)
     assert parsed.comparator == "qual" and parsed.number is None and parsed.qualifier == text

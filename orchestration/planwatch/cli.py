@@ -5,6 +5,7 @@ Refresh it from raw/ (`planwatch refresh`), see how it stands (`status`, `verify
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -47,7 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("document", type=Path, help="the plan text (.txt, one table cell per line) or saved page (.html)")
     extract.add_argument("--out", type=Path, help="write <out>/<document_id>/manifest.json, *.csv, report.md")
     extract.add_argument("--long", type=Path, help="write one row per published value to this CSV")
-    extract.add_argument("--id", help="document id (folder name); default r<region code>_<period>")
+    extract.add_argument("--id", help="document id (folder name); default r<region code>_<target year>")
+    extract.add_argument("--region", help="the plan's region, a GB/T 2260 code or a name (330300, 温州市): used "
+                                          "over what the text suggests")
+    extract.add_argument("--period", help="the plan's period, a five-year period (十四五) or years (2016-2018): used "
+                                          "over what the text suggests")
     promote = commands.add_parser("promote", help="copy a reviewed draft from raw/extracted into raw/plans")
     promote.add_argument("draft", type=Path, help="the draft folder that `planwatch extract --out` wrote")
     promote.add_argument("--replace", action="store_true", help="overwrite an existing raw/plans/<document>")
@@ -90,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         print(status(settings.warehouse_path()))
         return 0
     if args.command == "extract":
-        return extract_command(args.document, args.out, args.long, args.id)
+        return extract_command(args.document, args.out, args.long, args.id,
+                               {"region": args.region, "period": args.period})
     if args.command == "promote":
         return promote_command(args.draft, args.replace)
     if args.command == "rollback":
@@ -104,17 +110,24 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def extract_command(document: Path, out: Path | None, long: Path | None, document_id: str | None) -> int:
+def extract_command(document: Path, out: Path | None, long: Path | None, document_id: str | None,
+                    given: dict | None = None) -> int:
     from planwatch.extract.document import NO_TABLE, extract_file, long_csv, long_rows, report_markdown, \
         safe_document_id, write_document
 
     if not document.is_file():
         print(f"planwatch extract: {document}: no such file", file=sys.stderr)
         return 2
-    result = extract_file(document, safe_document_id(document_id) if document_id else None)
+    try:
+        result = extract_file(document, safe_document_id(document_id) if document_id else None, given)
+    except ValueError as error:  # a flag the extractor cannot use (an unknown region, a period it cannot read)
+        print(f"planwatch extract: {error}", file=sys.stderr)
+        return 2
     if out is not None:
         for path in write_document(result, out):
             print(f"wrote {path}")
+        for item in result.fields_to_check:
+            print(f"  to check: {item}")
     if long is not None:
         long.write_text(long_csv(long_rows(result.tables)), encoding="utf-8")
         print(f"wrote {long}")
@@ -224,13 +237,20 @@ def map_command(args) -> int:
 
 def accuracy_command(seeds: Path | None) -> int:
     from planwatch import settings
-    from planwatch.extract.accuracy import measure, render
+    from planwatch.extract.accuracy import measure, measure_dev_set, render, render_dev_set
 
     seeds = seeds or settings.PROJECT_ROOT.parent / "shared" / "seeds"
     if not seeds.is_dir():
         print(f"planwatch extract-accuracy: {seeds}: the published documents are not there", file=sys.stderr)
         return 2
+    print("bundled seeds against raw/plans:\n")
     print(render(measure(settings.raw_dir() / "plans", seeds)))
+    dev_set = seeds.parent / "extraction-dev"
+    if not (dev_set / "score.py").is_file():
+        print(f"\nplanwatch extract-accuracy: {dev_set}: the development set is not there", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as work:
+        print("\n" + render_dev_set(measure_dev_set(dev_set, Path(work))))
     return 0
 
 

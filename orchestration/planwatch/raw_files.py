@@ -242,48 +242,72 @@ def read_manifest_file(source: ReadFile) -> dict:
         raise RawFileError(path, "invalid JSON: nested too deeply") from None
     if not isinstance(manifest, dict):
         raise RawFileError(path, "expected a JSON object")
+    problems = manifest_problems(manifest, path)
+    if problems:
+        column, message = problems[0]
+        raise RawFileError(path, message, column=column)
+    manifest["admin_level"] = vocabulary.admin_level(manifest["admin_level"])  # stored as the level: 市 → prefecture
+    return manifest
+
+
+def manifest_problems(manifest: dict, path: Path | None = None) -> list[tuple[str, str]]:
+    """(field, message) for everything wrong with a manifest, in field order; [] when it meets the contract.
+    Each field is checked on its own first, so that a person filling in a draft hears of every missing or
+    malformed field at once (`planwatch promote`); the rules between fields follow once each field is sound."""
+    problems: list[tuple[str, str]] = []
     for name, kind in MANIFEST_FIELDS.items():
         if name not in manifest:
-            raise RawFileError(path, "missing field", column=name)
-        if not _is_kind(manifest[name], kind) or manifest[name] == "":
-            raise RawFileError(path, f"expected {_kind_name(kind)}, got {manifest[name]!r}", column=name)
+            problems.append((name, "missing field"))
+        elif not _is_kind(manifest[name], kind) or manifest[name] == "":
+            problems.append((name, f"expected {_kind_name(kind)}, got {manifest[name]!r}"))
     for name, kind in OPTIONAL_MANIFEST_FIELDS.items():
         manifest.setdefault(name, None)
         if not _is_kind(manifest[name], kind) or manifest[name] == "":
-            raise RawFileError(path, f"expected {_kind_name(kind)}, got {manifest[name]!r}", column=name)
+            problems.append((name, f"expected {_kind_name(kind)}, got {manifest[name]!r}"))
     for name, value in manifest.items():
         if isinstance(value, str):
-            check_text(path, value, None, name)
+            try:
+                check_text(path or Path("manifest.json"), value, None, name)
+            except RawFileError as error:
+                problems.append((name, error.reason))
+    bad = {name for name, _ in problems}
     for name in ("region_code", "parent_code", "province_code"):
-        if not _REGION_CODE.fullmatch(manifest[name]):
-            raise RawFileError(path, f"expected a 6-digit GB/T 2260 code, got {manifest[name]!r}", column=name)
-    level = vocabulary.admin_level(manifest["admin_level"])
-    if level is None:
-        raise RawFileError(path, f"expected a level: one of {list(vocabulary.codes('admin_level'))} or a word for "
-                                 f"one ({', '.join(vocabulary.codes('admin_level_word'))}), "
-                                 f"got {manifest['admin_level']!r}", column="admin_level")
-    manifest["admin_level"] = level  # stored as the level it names: 市 → prefecture
-    _check_period(path, manifest["plan_period"], "plan_period")
+        if name not in bad and not _REGION_CODE.fullmatch(manifest[name]):
+            problems.append((name, f"expected a 6-digit GB/T 2260 code, got {manifest[name]!r}"))
+    if "admin_level" not in bad and vocabulary.admin_level(manifest["admin_level"]) is None:
+        problems.append(("admin_level", f"expected a level: one of {list(vocabulary.codes('admin_level'))} or a "
+                                        f"word for one ({', '.join(vocabulary.codes('admin_level_word'))}), "
+                                        f"got {manifest['admin_level']!r}"))
+    if "plan_period" not in bad and manifest["plan_period"] not in vocabulary.period_names():
+        problems.append(("plan_period", f"expected one of {list(vocabulary.period_names())}, "
+                                        f"got {manifest['plan_period']!r}"))
+    for name in ("issued_date", "published_date"):
+        if name not in bad and manifest[name] is not None and not _DATE.fullmatch(manifest[name]):
+            problems.append((name, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {manifest[name]!r}"))
+    if "tables" not in bad and not manifest["tables"]:
+        problems.append(("tables", "lists no tables"))
+    if problems:
+        return problems
+    return _between_fields({**manifest, "admin_level": vocabulary.admin_level(manifest["admin_level"])})
+
+
+def _between_fields(manifest: dict) -> list[tuple[str, str]]:
+    """The rules that relate fields: years in order, the period of the target year, the region's identity."""
+    problems = []
     if not manifest["period_start"] <= manifest["target_year"] <= manifest["period_end"]:
-        raise RawFileError(path, "target_year must lie in period_start..period_end", column="target_year")
+        problems.append(("target_year", "target_year must lie in period_start..period_end"))
     if not manifest["period_start"] - 1 <= manifest["base_year"] < manifest["target_year"]:
-        raise RawFileError(path, f"expected base_year to be the year before period_start or within the period, "
-                                 f"before target_year, got {manifest['base_year']}", column="base_year")
+        problems.append(("base_year", f"expected base_year to be the year before period_start or within the "
+                                      f"period, before target_year, got {manifest['base_year']}"))
     expected_period = vocabulary.period_of_year(manifest["target_year"])
     if manifest["plan_period"] != expected_period:
-        raise RawFileError(path, f"expected plan_period {expected_period!r}, the period that contains target_year "
-                                 f"{manifest['target_year']} (seeds/plan_periods.csv), got {manifest['plan_period']!r}",
-                           column="plan_period")
-    for name in ("issued_date", "published_date"):
-        if manifest[name] is not None and not _DATE.fullmatch(manifest[name]):
-            raise RawFileError(path, f"expected YYYY, YYYY-MM or YYYY-MM-DD, got {manifest[name]!r}", column=name)
-    problem = check_identity(manifest)
-    if problem:
-        column, message = problem
-        raise RawFileError(path, message, column=column)
-    if not manifest["tables"]:
-        raise RawFileError(path, "lists no tables", column="tables")
-    return manifest
+        problems.append(("plan_period", f"expected plan_period {expected_period!r}, the period that contains "
+                                        f"target_year {manifest['target_year']} (seeds/plan_periods.csv), "
+                                        f"got {manifest['plan_period']!r}"))
+    identity = check_identity(manifest)
+    if identity:
+        problems.append(identity)
+    return problems
 
 
 def _check_period(path: Path, value: str, column: str) -> None:

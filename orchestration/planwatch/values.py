@@ -13,7 +13,12 @@ A parse is a `ParsedValue`:
 - `multiplier`: 10000 for 万, 100000000 for 亿, else 1; `value = number * multiplier`;
 - `unit`: the unit printed with the number ("%", "项", "µg/m3", "件/万人"), None when none is printed;
 - `qualifier`: words that qualify the target without changing its number (力争, 保持, 稳定在, 达到, 控制在,
-  高线, 低线, “十四五”均值 ...), and the word that makes a number approximate (近, 多, 余).
+  高线, 低线, “十四五”均值 ...), the word that makes a number approximate (近, 多, 余), and a change printed with
+  the number: a change from the base (较2020年下降13%, 年均增长15%左右, 提升2个百分点以上: the number is the
+  change) or a level reached by a change (提高到50%, 压缩到5个工作日以内: the number is the level; a fall to a level
+  is a ceiling, a rise to one a floor, unless 以内/以上 … says otherwise).
+
+A range may print its unit twice ("3家至5家", "5%-10%"): it reads as "3至5家".
 """
 
 import re
@@ -29,7 +34,7 @@ COMPARATORS = vocabulary.codes("comparator")
 # Printed before the number.
 _PREFIX_COMPARATORS = {
     "≥": ">=", ">=": ">=", "不少于": ">=", "不低于": ">=", "不小于": ">=",
-    ">": ">", "多于": ">", "超过": ">", "高于": ">", "大于": ">",
+    ">": ">", "多于": ">", "超过": ">", "高于": ">", "大于": ">", "达到或超过": ">=", "达到或高于": ">=",
     "≤": "<=", "<=": "<=", "不超过": "<=", "不高于": "<=", "不大于": "<=", "不多于": "<=",
     "<": "<", "低于": "<", "少于": "<", "小于": "<",
 }
@@ -46,7 +51,10 @@ _NA_TEXTS = {"", "-", "/", "—", "--", "——", "无", "/ ", "－", "−"}
 _MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
 # Traditional forms that occur in mirrored pages, folded only for parsing.
 _TRADITIONAL = str.maketrans({"於": "于", "過": "过", "萬": "万", "億": "亿", "項": "项", "個": "个",
-                              "內": "内", "達": "达", "穩": "稳", "爭": "争", "к": "k"})
+                              "內": "内", "達": "达", "穩": "稳", "爭": "争", "к": "k",
+                              # change and unit words: 壓縮到, 較2020年, 噸, 小時, 標準煤, 單位
+                              "壓": "压", "縮": "缩", "較": "较", "長": "长", "噸": "吨", "時": "时", "標": "标",
+                              "準": "准", "單": "单", "點": "点", "樣": "样"})
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
 
@@ -55,6 +63,12 @@ _NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _CN_NUMBER = r"[零〇一二两三四五六七八九十百千]+"
 _RANGE_SEP = r"\s*(?:~|～|-|—|–|－|至|到)\s*"
 _PERIOD = r"“?[十]?[一二三四五六七八九十]五”?(?:期间|时期)?(?:年)?均值|年均"
+# A change printed before the number. "提高到50%": the level reached (a rise to it is a floor, a fall a ceiling);
+# "较2020年下降13%", "年均增长15%", "整体提升2个百分点": the size of the change from the base.
+_RISE, _FALL = r"提高|提升|上升|增加|增长", r"降低|下降|减少|压缩|缩短"
+_TO_LEVEL = rf"(?:{_RISE}|{_FALL})(?:到|至)|降至|降到"
+_CHANGE = (r"(?:(?:较|比)(?:(?:19|20)\d\d年(?:底|末)?|“?十[一二三四五]五”?(?:末|期末|时期)?|基期|上年|同期)?)?"
+           rf"(?:平均|累计|整体|总体)?(?:{_RISE}|{_FALL})")
 _UNIT_IN_NAME = re.compile(r"[((]([^()()]{1,12})[))]\s*$")
 
 
@@ -123,8 +137,9 @@ _HEAD = re.compile(
     rf"""^
     (?P<label>高线|低线)?:?
     (?P<period>{_PERIOD})?
+    (?P<change>{_TO_LEVEL}|{_CHANGE})?
     (?P<qualifier>力争|争取|达到|达|保持在|保持|稳定在|控制在)?
-    (?P<prefix>≥|>=|≤|<=|>|<|不少于|不低于|不小于|多于|超过|高于|大于|不超过|不高于|不大于|不多于|低于|少于|小于)?
+    (?P<prefix>≥|>=|≤|<=|>|<|达到或超过|达到或高于|不少于|不低于|不小于|多于|超过|高于|大于|不超过|不高于|不大于|不多于|低于|少于|小于)?
     (?P<near>近)?
     (?P<sign>[-−](?=\d))?  # "-3", "−3.5": a minus is a sign only before digits; alone it is a placeholder
     (?P<number>{_NUMBER}|{_CN_NUMBER})
@@ -151,6 +166,7 @@ def parse_value(text: str | None) -> ParsedValue:
     if not re.search(r"\d", cell) and not _is_chinese_numeral_value(cell):
         return ParsedValue("qual", qualifier=text.strip())
 
+    cell = _fold_unit_range(cell)
     second = _SECOND_BOUND.search(cell)
     extra = None
     if second and cell.startswith(("高线", "低线")):
@@ -173,7 +189,10 @@ def parse_value(text: str | None) -> ParsedValue:
     approx = [w for w in (g["near"], g["about"], g["about2"]) if w]
     if len(approx) > 1:
         return ParsedValue("unparsed", note=f"more than one approximating word in {text!r}")
-    qualifiers = [q for q in (g["label"], _period_word(g["period"] or trailing_period), g["qualifier"], *approx) if q]
+    period, change = _period_word(g["period"] or trailing_period), g["change"]
+    if period == "年均" and change:
+        period, change = None, "年均" + change  # "年均增长15%": one phrase, the mean yearly change
+    qualifiers = [q for q in (g["label"], period, change, g["qualifier"], *approx) if q]
     if upper is not None:
         comparator = "range"
         if g["prefix"] or suffix or approx:
@@ -184,6 +203,7 @@ def parse_value(text: str | None) -> ParsedValue:
             or _SUFFIX_COMPARATORS.get(suffix or "")
             or ("approx" if approx else None)
             or (_QUALIFIERS.get(g["qualifier"]) if g["qualifier"] else None)
+            or _change_direction(g["change"])
             or "="
         )
         if g["prefix"] and suffix and _SUFFIX_COMPARATORS[suffix] != comparator:
@@ -198,6 +218,26 @@ def parse_value(text: str | None) -> ParsedValue:
         unit=unit,
         qualifier=";".join(qualifiers) or None,
     )
+
+
+def _change_direction(change: str | None) -> str | None:
+    """A level reached by a change: a rise to it is a floor (提高到50% → >=), a fall to it a ceiling (降至30 → <=).
+    The size of a change (下降13%) is just that number: None."""
+    if not change or not re.fullmatch(_TO_LEVEL, change):
+        return None
+    return ">=" if re.match(_RISE, change) else "<="
+
+
+# "3家至5家", "5%-10%": a range printed with its unit after both numbers.
+_UNIT_RANGE = re.compile(rf"^(?P<head>.*?)(?P<low>{_NUMBER})(?P<unit>[^\d~～至到\-—–－−.,]{{1,8}}?)"
+                         rf"(?P<sep>{_RANGE_SEP})(?P<high>{_NUMBER})(?P=unit)(?P<tail>.*)$")
+
+
+def _fold_unit_range(cell: str) -> str:
+    match = _UNIT_RANGE.match(cell)
+    if match is None or parse_unit(match["unit"]) is None:
+        return cell
+    return match["head"] + match["low"] + match["sep"] + match["high"] + match["unit"] + match["tail"]
 
 
 def _is_chinese_numeral_value(cell: str) -> bool:
@@ -240,6 +280,8 @@ UNIT_TOKENS = sorted({
     "小时", "年", "月", "户", "所", "条", "处", "本", "场", "种", "款", "位", "辆", "艘", "只", "头", "株", "篇", "部",
     "份", "床", "微克", "毫克", "升", "标准煤", "蒸吨", "GDP", "千瓦时", "千瓦", "µg", "ug", "mg", "m3", "m2", "km", "kg",
     "t", "m", "L", "h", "d", "kWh", "kW",
+    # durations and multiples: "压缩到5个工作日以内", "缩短至3个月", "是2010年前总和的8倍以上"
+    "工作日", "个工作日", "个月", "倍",
 }, key=len, reverse=True)
 _UNIT_PREFIXES = ("万", "亿", "千", "百", "十")
 # Units of whole things counted (people, firms, items, events): a count is never negative.
@@ -368,6 +410,7 @@ _IN_TEXT = re.compile(
         (?:≥|>=|≤|<=|>|<|不少于|不低于|不小于|多于|超过|高于|大于|不超过|不高于|不大于|不多于|低于|少于|小于)?
         (?:近(?!\d+(?:\.\d+)?个?[年月天日周]))?
         (?P<number>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=[多余]?(?:{"|".join(_CN_COUNT_UNITS)})))
+        (?:(?P<lowunit>{_unit_pattern()})\s*(?:至|到|~|～)\s*\d+(?:\.\d+)?(?=(?P=lowunit)))?
         (?:[多余](?=[万亿]|{_unit_pattern()}))?
         (?:{_RANGE_SEP}\d+(?:\.\d+)?)?
         (?:万|亿)?

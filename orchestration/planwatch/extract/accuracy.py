@@ -109,3 +109,32 @@ def render(scores: dict[str, Score]) -> str:
         lines += [f"- {doc} line {key[0]} {key[1]} {key[2]}: {json.dumps(diff, ensure_ascii=False)}"
                   for doc, key, diff in total.misses[:40]]
     return "\n".join(lines)
+
+
+# ---- the development set (../shared/extraction-dev): other regions' texts with gold rows read by hand ----------
+
+def measure_dev_set(dev_dir: Path, work_dir: Path) -> dict:
+    """Extract every text of the development set into long CSVs (named after the documents, as its score.py
+    wants) and score them with that set's own score.py, not a scorer of ours: its JSON summary."""
+    import subprocess
+    import sys
+
+    from planwatch.extract.document import long_csv
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    for text in sorted((dev_dir / "docs").glob("*.txt")):
+        document = extract_file(text)
+        (work_dir / f"{text.stem}.csv").write_text(long_csv(long_rows(document.tables)), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(dev_dir / "score.py"), "--long", str(work_dir),
+                           "--gold", str(dev_dir / "gold")], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout[:done.stdout.rindex("}") + 1])
+
+
+def render_dev_set(summary: dict) -> str:
+    every = summary.get("all", {})
+    lines = [f"development set (score.py): recall {every.get('recall', 0):.1%}, precision "
+             f"{summary.get('precision_all', 0):.1%} over {every.get('gold', 0)} gold values", "",
+             "| document | gold | recall | candidates | precision |", "|---|---|---|---|---|"]
+    lines += [f"| {name} | {d['gold']} | {d['recall']:.1%} | {d['candidates']} | {d['precision']:.1%} |"
+              for name, d in summary.get("per_doc", {}).items()]
+    return "\n".join(lines)

@@ -56,8 +56,8 @@ def extract_boxes(lines: list[str], target_year: int, plan_period: str) -> list[
     return tables
 
 
-def _new_table(title: re.Match, line_number: int, target_year: int, plan_period: str) -> ExtractedTable:
-    value_name = f"{target_year}目标"
+def _new_table(title: re.Match, line_number: int, target_year: int | None, plan_period: str) -> ExtractedTable:
+    value_name = f"{target_year or ''}目标"  # no year when the plan's target year is not known (it is reported)
     columns = [
         Column("领域", "category", published_header=""),
         Column("条目", "seq", published_header=""),

@@ -49,7 +49,9 @@ _BUILDING = re.compile(r"(?:(?:建设|建筑|占地|使用)面积|工程|项目|
 
 _CLAUSE_END = re.compile(r"[,,;;。!?!?]")
 _MAX_CLAUSE = 2000  # a "clause" longer than this is not a sentence part (minified page, data blob): skipped
-_TRAILING = re.compile(r"(?:均为|分别为|分别|均|都|为)$")
+_TRAILING = re.compile(r"(?:均为|均在|均是|分别为|分别是|分别|均|都|为)$")
+# A modal verb between the name and its value ("要达到", "将达到"); not 主要/重要/需要.
+_MODAL = re.compile(r"(?:将要|也将|将|(?<![主重需必纲摘])要)$")
 # Clauses that describe the previous figure ("涵盖…等8个领域") rather than state one.
 _DESCRIPTIVE = re.compile(r"^(?:涵盖|包括|包含|涉及)")
 # Counted things: a count unit printed before a noun counts that noun (500家小微企业); a measure unit there is a
@@ -117,8 +119,31 @@ def _figures(clause: str) -> list[ValueInText]:
         if (value.parsed.unit is None and nxt is not None and between.strip()
                 and not re.search(r"[、和及与]", between)):
             continue  # "100亿服务业项目5个": 100亿 is part of the name of what 5个 counts
+        if _is_threshold(clause, values, i):
+            continue  # "年主营业务超过1000亿元的名牌企业达到10家": the amount says which firms are counted
+        if _RANK.match(clause[value.end:]):
+            continue  # "全国…最为明显的4个市之一": a rank, not a figure
+        if clause[:value.start].endswith("等") and _OF_LIST.match(clause[value.end:]):
+            continue  # "实施A、B等9个领域的质量提升行动": the number totals the list that qualifies a name
         kept.append(value)
     return kept
+
+
+_RANK = re.compile(r"^[^,,、;;]{0,12}之一")
+# "…等9个领域的…": the counted list modifies what follows 的 (unlike "培育A、B等3个特色产业品牌", a target).
+_OF_LIST = re.compile(r"^[^,,、;;的]{1,6}的")
+
+
+def _is_threshold(clause: str, values: list[ValueInText], i: int) -> bool:
+    """A value (or a 、-run of values) followed by 的 and a name, with a later value in the clause, qualifies that
+    name: "超过1000亿元、500亿元的名牌企业分别达到10家、20家"."""
+    j = i
+    while j + 1 < len(values) and re.fullmatch(r"\s*[、和及与]\s*", clause[values[j].end:values[j + 1].start]):
+        j += 1  # the rest of the run
+    if j + 1 >= len(values):
+        return False
+    between = clause[values[j].end:values[j + 1].start]
+    return between.startswith("的") and len(between) > 1 and not re.search(r"[、和及与]", between)
 
 
 def _split_clause(clause: str, values: list[ValueInText], boxed: bool, notes: list[str]) -> list[Fragment]:
@@ -131,7 +156,7 @@ def _split_clause(clause: str, values: list[ValueInText], boxed: bool, notes: li
         limit, ambiguous = _tail_limit(clause, value, nxt)
         tail = clause[value.end:limit]
         prefix = clause[cursor:value.start]
-        if not _strip_connectors(tail):
+        if not _strip_connectors(tail) or re.fullmatch(r"\s*等+\s*", tail):  # "…500项以上等": the list ends
             fragments.extend(_value_last(prefix, value.text, i > 0))
             cursor = limit
             continue
@@ -204,16 +229,43 @@ def _leading_words_dropped(indicator: str) -> str:
 
 def _value_last(prefix: str, value: str, after_value: bool) -> list[Fragment]:
     """The indicator printed before its value; shared subjects with 均 give one row per listed name."""
-    indicator = _leading_words_dropped(prefix.strip())
-    if re.search(r"(?:均|都)(?:为)?$", indicator) and "、" in indicator:
-        # "“两书”签订率、工程质量监督覆盖率…均达到100%": each listed indicator has the value.
-        names = [n.strip() for n in _TRAILING.sub("", indicator).split("、")]
-        return [Fragment(n, value) for n in names if n]
+    # "规划提出的具体量化发展指标还包括:建成…": the words before a colon announce the list.
+    indicator = _leading_words_dropped(re.split(r"[::]", prefix)[-1].strip())
+    indicator = _MODAL.sub("", indicator).strip()  # "…指数要达到84.5": 要/将 belong to neither cell
+    if re.search(r"(?:均|都)(?:为|在|是)?$", indicator) and _LIST_SEPARATOR.search(indicator):
+        # "“两书”签订率、工程质量监督覆盖率…均达到100%", "A和B均在95%以上": each listed indicator has the value.
+        names = [n.strip() for n in _LIST_SEPARATOR.split(_TRAILING.sub("", indicator)) if n.strip()]
+        return [Fragment(n, value) for n in _shared_head(names)]
     names = [n.strip() for n in _LIST_SEPARATOR.split(indicator)]
     if len(names) > 1 and all(_RATE_NAME.search(n) for n in names):
         return [Fragment(n, value) for n in names]
-    respectively = bool(re.search(r"分别(?:为)?$", indicator))
+    respectively = bool(re.search(r"分别(?:为|是)?$", indicator))
     return [Fragment(_TRAILING.sub("", indicator).strip(), value, respectively=respectively)]
+
+
+def _shared_head(names: list[str]) -> list[str]:
+    """"市政、交通、水利、建筑等工程验收合格率": short kinds listed before 等 share the name after it (市政工程验收合格率
+    …). Such a name is put together from the sentence, not cut out of it."""
+    *firsts, last = names
+    if "等" not in last or not firsts or any(len(n) > 4 for n in firsts):
+        return names
+    kind, head = last.split("等", 1)
+    if not kind or len(kind) > 4 or len(head) < 2:
+        return names
+    return [n + head for n in (*firsts, kind)]
+
+
+def _listed_values(name: str, count: int) -> list[str] | None:
+    """"年主营业务超过1000亿元、500亿元的名牌企业分别…": a name holding a list of `count` amounts is `count` names,
+    each with one of them (and the comparator word printed before the first)."""
+    values = find_values(name)
+    if len(values) != count or any(not re.fullmatch(r"\s*[、和及与]\s*", name[a.end:b.start])
+                                   for a, b in zip(values, values[1:])):
+        return None
+    first = values[0]
+    lead = re.match(r"[^\d一二两三四五六七八九十百千]*", first.text).group(0)  # 超过, 不低于 …
+    head, tail = name[:first.start], name[values[-1].end:]
+    return [head + (v.text if v is first or v.text.startswith(lead) else lead + v.text) + tail for v in values]
 
 
 def _distribute_respectively(fragments: list[Fragment], notes: list[str]) -> None:
@@ -226,7 +278,8 @@ def _distribute_respectively(fragments: list[Fragment], notes: list[str]) -> Non
             if other.indicator:
                 break
             followers.append(other)
-        names = [n for n in re.split(r"[和、及与]", fragment.indicator) if n.strip()]
+        names = (_listed_values(fragment.indicator, len(followers) + 1)
+                 or [n for n in re.split(r"[和、及与]", fragment.indicator) if n.strip()])
         if followers and len(names) == len(followers) + 1:
             for target, name in zip([fragment, *followers], names):
                 target.indicator = name.strip()

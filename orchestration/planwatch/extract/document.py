@@ -9,18 +9,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planwatch import vocabulary
 from planwatch.extract.boxes import extract_boxes
 from planwatch.extract.html import looks_like_html, read_html
 from planwatch.extract.manifest import extract_manifest
 from planwatch.extract.model import ExtractedTable, lines_of
-from planwatch.extract.prose import extract_prose_results, extract_prose_targets, table_targets
+from planwatch.extract.prose import read_prose, read_prose_results, table_targets
+from planwatch.extract.script import Script, read_text
 from planwatch.extract.tables import find_tables
 from planwatch.values import parse_value, resolve_unit, scale
 
 NO_TABLE = "no indicator table found"
 LONG_COLUMNS = ["table_id", "row_no", "category", "indicator", "unit", "year", "value_kind", "raw_value",
                 "comparator", "value", "value_upper", "reported_status", "source_line"]
-_PERIOD_EN = {"十二五": "12th", "十三五": "13th", "十四五": "14th", "十五五": "15th"}
 
 
 @dataclass
@@ -29,6 +30,7 @@ class ExtractedDocument:
     manifest: dict  # every manifest field except "tables"
     tables: list[ExtractedTable]
     report: list[str] = field(default_factory=list)  # what the extractor was unsure about or did not find
+    fields_to_check: list[str] = field(default_factory=list)  # manifest fields guessed or missing, and why
 
     @property
     def found_tables(self) -> bool:
@@ -39,22 +41,22 @@ class ExtractedDocument:
 
 
 def read_document_text(path: Path) -> str:
-    """Text of a saved page; GB18030 (a superset of GBK/GB2312) is common on government sites."""
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
+    """Text of a saved page: UTF-8, else GB18030 or Big5, whichever reads as Chinese (`extract.script`)."""
+    return read_text(path)
 
 
-def extract_file(path: Path, document_id: str | None = None) -> ExtractedDocument:
-    return extract_text(read_document_text(path), path.name, document_id)
+def extract_file(path: Path, document_id: str | None = None, given: dict | None = None) -> ExtractedDocument:
+    return extract_text(read_document_text(path), path.name, document_id, given=given)
 
 
-def extract_text(text: str, source_file: str, document_id: str | None = None) -> ExtractedDocument:
-    """Every indicator table, 专栏 box and prose target/result set of one document."""
+def extract_text(text: str, source_file: str, document_id: str | None = None, *,
+                 given: dict | None = None) -> ExtractedDocument:
+    """Every indicator table, 专栏 box and prose target/result set of one document. `given`: what a person said
+    of the document (region, period: see extract.manifest), used over what the text suggests."""
+    # A page in traditional characters is read in simplified form (one grammar for every page); every cell is
+    # written back as published.
+    script = Script(text)
+    text = script.simplified
     html_tables: list[ExtractedTable] = []
     manifest_lines = lines_of(text)
     if looks_like_html(text):
@@ -62,28 +64,41 @@ def extract_text(text: str, source_file: str, document_id: str | None = None) ->
         manifest_lines = lines
     else:
         lines = manifest_lines
-    manifest, missing = extract_manifest(manifest_lines, source_file)
-    report = [f"manifest field not found: {name}" for name in missing]
+    draft = extract_manifest(manifest_lines, source_file, given)
+    manifest = draft.fields
+    report: list[str] = []
+    # No default period or year: what the manifest lacks stays empty here and is listed by draft.to_check().
     base_year, target_year = manifest.get("base_year"), manifest.get("target_year")
-    period = manifest.get("plan_period") or "十四五"
+    period = manifest.get("plan_period")
 
     tables = html_tables or find_tables(lines)
-    tables += extract_boxes(lines, target_year or 2025, period)
-    prose_targets = extract_prose_targets(lines, target_year or 2025, period,
-                                          table_targets(tables, target_year or 2025))
-    if prose_targets is not None and prose_targets.rows:
-        tables.append(prose_targets)
-    # Prose results only fill in for a document without a table of its base year's values (docs/raw-contract.md).
+    tables += extract_boxes(lines, target_year, period)
+    # A document without an indicator table or target box lists its targets in the running text only: there a
+    # qualitative clause ("电子支付比例大幅提高") is a target too.
+    prose_only = not tables
+    tables += read_prose(lines, target_year, period, table_targets(tables, target_year), base_year=base_year,
+                         qualitative=prose_only)
+    # Prose results only fill in for a document without a table of its base year's values (docs/raw-contract.md);
+    # a 现状 section is read too when the running text is all the document has.
     if base_year and not _has_base_year_values(tables, base_year):
-        results = extract_prose_results(lines, base_year, _previous_period(period))
-        if results is not None and results.rows:
-            tables.append(results)
+        tables += read_prose_results(lines, base_year, vocabulary.period_of_year(base_year), situation=prose_only)
     for table in tables:
+        _restore(table, script)
         report += [f"{table.table_id}: {note}" for note in table.notes]
     if not tables:
         report.insert(0, NO_TABLE)
     doc_id = document_id or _default_id(manifest)
-    return ExtractedDocument(doc_id, manifest, tables, report)
+    return ExtractedDocument(doc_id, manifest, tables, report, draft.to_check())
+
+
+def _restore(table: ExtractedTable, script: Script) -> None:
+    """Cells, titles and headers as published (traditional characters where the page has them)."""
+    if not script.changed:
+        return
+    table.title = script.restore(table.title)
+    for row in table.rows:
+        for key, cell in list(row.items()):
+            row[key] = script.restore(cell)
 
 
 def _has_base_year_values(tables: list[ExtractedTable], base_year: int) -> bool:
@@ -91,14 +106,9 @@ def _has_base_year_values(tables: list[ExtractedTable], base_year: int) -> bool:
                for t in tables for c in t.columns)
 
 
-def _previous_period(period: str) -> str:
-    order = list(_PERIOD_EN)
-    return order[order.index(period) - 1] if period in order and order.index(period) > 0 else period
-
-
 def _default_id(manifest: dict) -> str:
-    code = manifest.get("region_code") or "unknown"
-    return f"r{code}_{_PERIOD_EN.get(manifest.get('plan_period') or '', 'plan')}"
+    """r330300_2018: the region and the target year (a person may name it better with --id)."""
+    return f"r{manifest.get('region_code') or 'unknown'}_{manifest.get('target_year') or 'plan'}"
 
 
 # ---- output ---------------------------------------------------------------------------------------------------
@@ -133,16 +143,23 @@ def table_csv(table: ExtractedTable) -> str:
 
 
 def report_markdown(document: ExtractedDocument) -> str:
+    """What a reviewer must look at comes first: the manifest fields guessed or missing (with what each guess
+    rests on), then the doubtful rows; what was found follows."""
+    manifest = document.manifest
     lines = [f"# Extraction report: {document.document_id}", "",
-             f"source: {document.manifest.get('source_file')}",
-             f"title: {document.manifest.get('plan_title') or '(not found)'}", ""]
+             f"source: {manifest.get('source_file')}", f"title: {manifest.get('plan_title') or '(not found)'}", "",
+             "## Manifest fields to check", ""]
+    lines += [f"- {item}" for item in document.fields_to_check] or ["- none: every field was found or given"]
+    lines += ["", "## Rows to check", ""]
+    lines += [f"- {item}" for item in document.report] or ["- nothing flagged"]
+    lines += ["", "## Found", ""]
     if not document.tables:
         lines.append(f"**{NO_TABLE}.**")
     for table in document.tables:
         lines.append(f"- {table.table_id} ({table.kind}, {table.plan_period}, line {table.source_line}): "
                      f"{len(table.rows)} rows — {table.title}")
-    lines += ["", "## To check", ""]
-    lines += [f"- {item}" for item in document.report] or ["- nothing flagged"]
+    lines += ["", "## Manifest", ""]
+    lines += [f"- {name}: {manifest.get(name)}" for name in manifest if name != "source_file"]
     return "\n".join(lines) + "\n"
 
 

@@ -4,10 +4,11 @@ The draft folder (raw/extracted/<document>/) must meet the raw/plans contract as
 raw/plans/<document>/ (without its report). An existing document is replaced only when asked to.
 """
 
+import json
 import shutil
 from pathlib import Path
 
-from planwatch.raw_files import RawFileError, read_plan_document
+from planwatch.raw_files import RawFileError, manifest_problems, read_plan_document
 
 
 class PromoteError(RuntimeError):
@@ -18,6 +19,10 @@ def promote(draft: Path, plans_dir: Path, replace: bool = False) -> Path:
     draft = draft.resolve()
     if not (draft / "manifest.json").is_file():
         raise PromoteError(f"{draft}: no manifest.json - not an extracted document folder")
+    problems = _manifest_problems(draft / "manifest.json")
+    if problems:
+        raise PromoteError(f"{draft / 'manifest.json'}: fill in or correct, then promote again (report.md says "
+                           "what each guess rests on):\n" + "\n".join(f"  - {c}: {m}" for c, m in problems))
     try:
         document = read_plan_document(draft)
     except RawFileError as error:
@@ -37,3 +42,13 @@ def promote(draft: Path, plans_dir: Path, replace: bool = False) -> Path:
         shutil.rmtree(target)
     staging.rename(target)
     return target
+
+
+def _manifest_problems(path: Path) -> list[tuple[str, str]]:
+    """Every problem of the draft's manifest at once (the contract's own rules, `raw_files.manifest_problems`); a
+    file that is not JSON is left to the contract reader, which names the line."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return []
+    return manifest_problems(manifest, path) if isinstance(manifest, dict) else []

@@ -1,20 +1,24 @@
 """Targets and results stated in running text: one row per figure, cut verbatim out of the sentence by
 `planwatch.extract.cutting.extract_fragments` (the one convention shared with 专栏 boxes, docs/raw-contract.md).
 
-- `extract_prose_targets`: every quantitative target for the target year in the running text from the 目标
-  section on (task sections, the text of task 专栏 included), except a repeat of a row of the document's own tables
-  or boxes: the same number under a close name (see `_repeat_of`).
-- `extract_prose_results`: the figures reported as achieved in the section reviewing the previous period, for a
-  document without a table of its base year's values (the caller decides that).
+- `read_prose`: every target in the running text from the 目标 section on (task sections, the text of task 专栏
+  included), except a repeat of a row of the document's own tables or boxes (see `_repeat_of`). Each figure is
+  dated by the time phrase that governs it (`planwatch.extract.dating`); one for a year up to the base year is an
+  actual or baseline, not a target. One table per (value kind, year); `extract_prose_targets` is the target year's.
+- `read_prose_results`: the figures reported as achieved in the section reviewing the previous period, for a
+  document without a table of its base year's values (the caller decides that); `extract_prose_results` is the
+  base year's table.
 """
 
 import re
 from collections import Counter
 
 from planwatch.extract.boxes import target_box_lines
-from planwatch.extract.cutting import extract_fragments
+from planwatch.extract.cutting import Fragment, clauses, extract_fragments
+from planwatch.extract.dating import Dating
 from planwatch.extract.model import Column, ExtractedTable
-from planwatch.values import ParsedValue, find_values, parse_value
+from planwatch import vocabulary
+from planwatch.values import ParsedValue, chinese_number, find_values, parse_value
 
 # ---- documents ----------------------------------------------------------------------------------------------------
 
@@ -24,8 +28,10 @@ _SUB_HEADING = re.compile(r"^\s*[((]([一二三四五六七八九十]+)[))](.+)$
 # Sections about the past: no targets there.
 _PAST_HEADING = re.compile(r"成效|成就|回顾|现状|现实基础|发展基础|完成情况|取得")
 # Sections that report a period's results as such ("“十三五”时期质量工作成效"). A 现状/现实基础 section mixes
-# results with the situation of various years and is not read as a period's results.
+# results with the situation of various years; it is read (each figure dated by its own time phrase) only for a
+# document without any indicator table, whose running text is then its only source of actuals.
 _RESULTS_HEADING = re.compile(r"成效|成就|回顾|完成情况|取得")
+_SITUATION_HEADING = re.compile(r"现实基础|发展基础|现状")
 _TARGETS_HEADING = re.compile(r"目标")
 _PROSE_PUNCTUATION = re.compile(r"[,,。;;]")
 _MAX_HEADING = 40
@@ -64,12 +70,6 @@ def _dash_lead(line: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def _leading_year(sentence: str) -> int | None:
-    """The year a sentence is dated by ("2018年,日照市被…" → 2018; "到2020年,…" → 2020), if it opens with one."""
-    match = re.match(r"^\s*(?:到|至|截至|截止到?)?\s*((?:19|20)\d\d)\s*年(?:底|末)?(?:[,,]|$)", sentence)
-    return int(match.group(1)) if match else None
-
-
 def _columns(value_name: str, value_kind: str, year: int) -> list[Column]:
     return [
         Column("领域", "category", published_header=""),
@@ -93,16 +93,27 @@ def table_targets(tables: list[ExtractedTable], target_year: int) -> list[tuple[
     return [(name, value) for name, value in pairs if name.strip() and value.strip()]
 
 
-def extract_prose_targets(lines: list[str], target_year: int, plan_period: str,
-                          exclude: list[tuple[str, str]]) -> ExtractedTable | None:
-    """Figures stated as targets in the running text, from the 目标 section on; 领域 = the current (一)-level
-    heading (in a section without one, the run-in lead of a "——产品质量达到新水平。…" paragraph, else the section
-    heading), 条目 = the row's number within its 领域. `exclude` holds (indicator, value as printed) of the
-    document's table and box rows (`table_targets`); a prose target that repeats one (`_repeat_of`: the same number
-    under a close name) is not a row. Rows of target boxes are not running text (they are box tables)."""
-    value_name = f"{target_year}目标"
-    table = ExtractedTable("prose_targets", f"正文所列{target_year}年目标", "prose", plan_period, 0,
-                           _columns(value_name, "target", target_year))
+def extract_prose_targets(lines: list[str], target_year: int | None, plan_period: str,
+                          exclude: list[tuple[str, str]], **options) -> ExtractedTable | None:
+    """The table of `read_prose` for the plan's target year (see there)."""
+    return next((t for t in read_prose(lines, target_year, plan_period, exclude, **options)
+                 if t.table_id == "prose_targets"), None)
+
+
+def read_prose(lines: list[str], target_year: int | None, plan_period: str, exclude: list[tuple[str, str]],
+               base_year: int | None = None, qualitative: bool = False) -> list[ExtractedTable]:
+    """Figures stated in the running text, from the 目标 section on, one table per (value kind, year).
+
+    The year of a figure is the one its time phrase states (到2018年, “十三五”期间, 而在2015年: `dating.Dating`), else
+    the plan's `target_year`, and the table notes say so. A figure for a year up to the plan's `base_year` is a
+    baseline (而在2015年,这4个指标分别是…), not a target. 领域 = the current (一)-level heading (in a section without
+    one, the run-in lead of a "——产品质量达到新水平。…" paragraph, else the section heading), 条目 = the row's number
+    within its 领域. `exclude` holds (indicator, value as printed) of the document's table and box rows
+    (`table_targets`); a prose target that repeats one (`_repeat_of`: the same number under a close name) is not a
+    row. Rows of target boxes are not running text (they are box tables). `qualitative`: a clause such as
+    "电子支付比例大幅提高" is a target row too (for a document without an indicator table, whose running text is
+    its only list of targets)."""
+    tables = _TablesByYear(plan_period, target_year)
     # Targets are stated from the 目标 section on; without one, anywhere outside a section about the past.
     started = not any((h := _heading(line)) and _TARGETS_HEADING.search(h[1]) for line in lines)
     boxed = target_box_lines(lines)
@@ -110,6 +121,7 @@ def extract_prose_targets(lines: list[str], target_year: int, plan_period: str,
     top, sub = "", ""
     top_past = sub_past = False
     counts: dict[str, int] = {}
+    dating = Dating()
     for number, line in enumerate(lines, start=1):
         heading = _heading(line)
         if heading:
@@ -121,91 +133,211 @@ def extract_prose_targets(lines: list[str], target_year: int, plan_period: str,
                 sub, sub_past = text, is_past
             if _TARGETS_HEADING.search(text):
                 started = True
+            dating.heading(text, number)
             continue
         if not started or top_past or sub_past or number in boxed or not _is_prose(line):
             continue
+        dating.paragraph()
         area = sub or _dash_lead(line) or top
-        for sentence in _sentences(line):
-            year = _leading_year(sentence)
-            if year is not None and year != target_year:
-                if find_values(sentence):
-                    table.notes.append(f"line {number}: a sentence dated {year} is not about {target_year}; "
-                                       f"skipped")
-                continue
-            fragments, notes = extract_fragments(sentence)
-            table.notes.extend(f"line {number}: {n}" for n in notes)
-            for fragment in fragments:
-                repeat, how = _repeat_of(fragment.indicator, fragment.value, parsed_exclude, line)
-                if repeat is not None:
-                    table.notes.append(f"line {number}: {fragment.indicator} {fragment.value} repeats table row "
-                                       f"'{repeat}' ({how}); not a row")
+        named: list[str] = []  # the paragraph's names so far, for "这4个指标分别是…"
+        for index, sentence in enumerate(_sentences(line)):
+            dating.sentence()
+            for clause in clauses(sentence):
+                phrase = dating.clause(clause, number, index == 0)
+                body = clause[phrase.end:].strip() if phrase else clause
+                if not body:
                     continue
-                if how:
-                    table.notes.append(f"line {number}: {fragment.indicator} {fragment.value} kept; {how}")
-                counts[area] = counts.get(area, 0) + 1
-                table.notes.extend(f"line {number}: {n}" for n in fragment.notes)
-                table.rows.append({"source_line": number, "领域": area, "条目": str(counts[area]),
-                                   "指标": fragment.indicator, value_name: fragment.value})
-    if not table.rows:
+                year = dating.current.year
+                # A figure up to the base year is a result already had: the base-year values of targets named
+                # before ("而在2015年,这4个指标分别是…"), else an actual ("“十二五”期间,…达到5000家").
+                back = _back_reference(body, named)
+                past = year is not None and base_year is not None and year <= base_year
+                kind = ("baseline" if back else "actual") if past else "target"
+                fragments, notes = back or extract_fragments(body)
+                if not fragments and qualitative and kind == "target":
+                    fragments = _qualitative_target(body)
+                table = tables.get(kind, year, number)
+                table.notes.extend(f"line {number}: {n}" for n in notes)
+                for fragment in fragments:
+                    _complete_measure_name(fragment, named)
+                    named.append(fragment.indicator)
+                    repeat, how = _repeat_of(fragment.indicator, fragment.value, parsed_exclude, line)
+                    if repeat is not None and kind == "target":
+                        table.notes.append(f"line {number}: {fragment.indicator} {fragment.value} repeats table "
+                                           f"row '{repeat}' ({how}); not a row")
+                        continue
+                    if how:
+                        table.notes.append(f"line {number}: {fragment.indicator} {fragment.value} kept; {how}")
+                    counts[area] = counts.get(area, 0) + 1
+                    table.notes.extend(f"line {number}: {n}" for n in fragment.notes)
+                    table.rows.append({"source_line": number, "领域": area, "条目": str(counts[area]),
+                                       "指标": fragment.indicator, table.columns[-1].name: fragment.value})
+                    tables.dated(table, dating.current.stated, number)
+    return tables.result()
+
+
+class _TablesByYear:
+    """The prose tables of a document, one per (value kind, year): prose_targets for the plan's target year (and
+    for figures without a stated year), prose_targets_2018, prose_baselines_2015 … for the years stated."""
+
+    def __init__(self, plan_period: str, target_year: int | None):
+        self.plan_period, self.target_year = plan_period, target_year
+        self.tables: dict[tuple[str, int | None], ExtractedTable] = {}
+        self.undated: dict[str, list[int]] = {}  # table id → lines of rows that took the plan's target year
+
+    def get(self, kind: str, year: int | None, line: int) -> ExtractedTable:
+        year = year if year is not None or kind != "target" else self.target_year
+        key = (kind, year)
+        if key not in self.tables:
+            plain = kind == "target" and year == self.target_year
+            table_id = "prose_targets" if plain else f"prose_{kind}s_{year or 'undated'}"
+            word = {"target": "目标", "baseline": "基数", "actual": "实绩"}[kind]
+            value_name = f"{year or ''}{word}"
+            self.tables[key] = ExtractedTable(table_id, f"正文所列{year or ''}年{word}", "prose", self.plan_period,
+                                              line, _columns(value_name, kind, year))
+        return self.tables[key]
+
+    def dated(self, table: ExtractedTable, stated: str | None, line: int) -> None:
+        if stated is None:
+            self.undated.setdefault(table.table_id, []).append(line)
+
+    def result(self) -> list[ExtractedTable]:
+        out, unplaced = [], []
+        for table in self.tables.values():
+            if not table.rows:
+                unplaced += table.notes  # what was skipped in a year that yielded no row is still reported
+                continue
+            table.source_line = table.rows[0]["source_line"]
+            lines = sorted(set(self.undated.get(table.table_id, [])))
+            if lines:
+                year = table.columns[-1].year
+                said = (f"the plan's target year {year} was assumed" if year is not None
+                        else "the plan's target year is not known either: year left empty")
+                table.notes.insert(0, f"no year is stated for the figures of lines {', '.join(map(str, lines))}; "
+                                      f"{said}")
+            out.append(table)
+        if out:
+            out[0].notes += unplaced
+        return out
+
+
+# "而在2015年,这4个指标分别是83.5、91.1%、92.9%和75": values of indicators named before, in order.
+_BACK_REFERENCE = re.compile(r"^(?:这|上述|以上|前述)(?P<n>\d+|[一二两三四五六七八九十]+)(?:个|项)指标(?:分别|依次)?(?:是|为)"
+                             r"(?P<list>.+)$")
+
+
+def _back_reference(body: str, named: list[str]) -> tuple[list[Fragment], list[str]] | None:
+    match = _BACK_REFERENCE.match(body)
+    if match is None:
         return None
-    table.source_line = table.rows[0]["source_line"]
-    return table
+    count = int(match["n"]) if match["n"].isdigit() else chinese_number(match["n"])
+    items = [i for i in re.split(r"[、和及与]", match["list"]) if i.strip()]
+    if not count or len(items) != count or len(named) < count:
+        return [], [f"'{body[:30]}' refers back to {count} indicators; not read"]
+    if any(parse_value(i).comparator in ("qual", "na", "unparsed") for i in items):
+        return [], [f"'{body[:30]}': not every item of the list is a value; not read"]
+    return ([Fragment(name, item.strip(), [f"{name}: named in an earlier sentence ({body[:12]}…)"])
+             for name, item in zip(named[-count:], items)], [])
+
+
+# "电子支付比例大幅提高", "制造业质量竞争力指数接近全国平均水平": a measured thing and the change it is to make.
+_QUALITATIVE_CHANGE = re.compile(
+    r"^(?P<name>[^、和及与,,]{2,30}?(?:率|比例|比重|占比|指数|满意度))"
+    r"(?P<value>(?:大幅|明显|显著|稳步|不断|持续|进一步|逐步|全面|有效)?(?:提高|提升|上升|增长|增强|改善|下降|降低)"
+    r"|(?:达到或)?接近(?:全国|全省|国际|国内)?(?:平均|先进)水平)$")
+
+
+def _qualitative_target(body: str) -> list[Fragment]:
+    match = _QUALITATIVE_CHANGE.match(body.strip())
+    return [Fragment(match["name"], match["value"])] if match else []
+
+
+# A name that is only a measure ("合格率98%" after "农产品质量安全监测1.5批次/千人,") is of the thing just named.
+_BARE_MEASURE = re.compile(r"^(?:合格率|达标率|覆盖率|满意度|普及率|优良率|占比|比重)$")
+
+
+def _complete_measure_name(fragment: Fragment, named: list[str]) -> None:
+    if named and _BARE_MEASURE.match(fragment.indicator) and not _BARE_MEASURE.match(named[-1]):
+        subject = re.sub(r"(?:合格率|达标率|覆盖率|满意度|普及率|优良率|率|比例|比重|指数|数量)$", "", named[-1])
+        if subject:
+            fragment.notes.append(f"'{fragment.indicator}' is printed without its subject; "
+                                  f"'{subject}' from the name before it")
+            fragment.indicator = subject + fragment.indicator
 
 
 def extract_prose_results(lines: list[str], result_year: int, plan_period: str) -> ExtractedTable | None:
+    """The table of `read_prose_results` for `result_year` (see there)."""
+    return next((t for t in read_prose_results(lines, result_year, plan_period) if t.table_id == "prose_actuals"),
+                None)
+
+
+def read_prose_results(lines: list[str], result_year: int, plan_period: str,
+                       situation: bool = False) -> list[ExtractedTable]:
     """Figures reported as results in the section that reviews `result_year`'s period ("(一)“十三五”时期质量工作
-    成效"): 领域 = the passage's lead sentence ("质量基础设施不断完善"), 条目 = the number of the sentence after
-    that lead. `plan_period` is the period the table is about (十三五 for a 十四五 plan's review); the section is
-    found from `result_year`. Sentences dated another year ("2018年,…") are skipped; qualitative results without a
-    figure are not rows."""
-    section = _results_section(lines, result_year)
+    成效", "一、现实基础"): 领域 = the passage's lead sentence ("质量基础设施不断完善"), 条目 = the number of the
+    sentence after that lead. `plan_period` is the period the table is about (十三五 for a 十四五 plan's review);
+    the section is found from `result_year`. A figure's year is the one its time phrase states ("2018年,…" →
+    prose_actuals_2018), else `result_year` (prose_actuals); a year after `result_year` is no result. Qualitative
+    results without a figure are not rows."""
+    section = _results_section(lines, result_year, situation)
     if section is None:
-        return None
+        return []
     start, end = section
-    value_name = f"{result_year}实绩"
     title = lines[start - 1].strip()
-    table = ExtractedTable("prose_actuals", title, "prose", plan_period, start,
-                           _columns(value_name, "actual", result_year))
+    tables: dict[int, ExtractedTable] = {}
+
+    def table_for(year: int) -> ExtractedTable:
+        if year not in tables:
+            table_id = "prose_actuals" if year == result_year else f"prose_actuals_{year}"
+            tables[year] = ExtractedTable(table_id, title, "prose", plan_period, start,
+                                          _columns(f"{year}实绩", "actual", year))
+        return tables[year]
+
+    main = table_for(result_year)
+    dating = Dating()
     for number in range(start + 1, end):
         line = lines[number - 1]
         if not _is_prose(line):
             continue
+        dating.paragraph()
         area, seq = "", 0
-        for sentence in _sentences(line):
+        for index, sentence in enumerate(_sentences(line)):
             if _is_lead_sentence(sentence):
+                # a run-in heading starts a new passage: the time phrase of the one before ("2018年,…") ends here
                 area, seq = sentence.strip(), 0
+                dating.paragraph()
                 continue
             seq += 1
-            year = _leading_year(sentence)
-            if year is not None and year != result_year:
-                if find_values(sentence):
-                    table.notes.append(f"line {number}: a sentence dated {year} is not about {result_year}; skipped")
-                continue
-            fragments, notes = extract_fragments(sentence)
-            table.notes.extend(f"line {number}: {n}" for n in notes)
-            if fragments and not area:
-                table.notes.append(f"line {number}: figures before any lead sentence; 领域 left empty")
-            for fragment in fragments:
-                table.notes.extend(f"line {number}: {n}" for n in fragment.notes)
-                table.rows.append({"source_line": number, "领域": area, "条目": str(seq),
-                                   "指标": fragment.indicator, value_name: fragment.value})
-    return table if table.rows else None
+            dating.sentence()
+            for clause in clauses(sentence):
+                phrase = dating.clause(clause, number, index == 0)
+                year = dating.current.year or result_year
+                body = clause[phrase.end:].strip() if phrase else clause
+                if year > result_year:
+                    if find_values(body):
+                        main.notes.append(f"line {number}: a clause dated {year} is no result of {result_year}; "
+                                          f"skipped")
+                    continue
+                table = table_for(year)
+                fragments, notes = extract_fragments(body)
+                table.notes.extend(f"line {number}: {n}" for n in notes)
+                if fragments and not area:
+                    table.notes.append(f"line {number}: figures before any lead sentence; 领域 left empty")
+                for fragment in fragments:
+                    table.notes.extend(f"line {number}: {n}" for n in fragment.notes)
+                    table.rows.append({"source_line": number, "领域": area, "条目": str(seq),
+                                       "指标": fragment.indicator, table.columns[-1].name: fragment.value})
+    return [t for t in tables.values() if t.rows]
 
 
-_PERIODS = {2010: "十一五", 2015: "十二五", 2020: "十三五", 2025: "十四五", 2030: "十五五"}
-_ANY_PERIOD = re.compile(r"十[一二三四五]五")
+_ANY_PERIOD = re.compile(r"十[一二三四五六七八九]五")
 
 
-def _period_of(year: int) -> str | None:
-    """The five-year period a year falls in: 2020 → 十三五, 2018 → 十三五."""
-    return next((name for end, name in sorted(_PERIODS.items()) if end - 4 <= year <= end), None)
-
-
-def _results_section(lines: list[str], result_year: int) -> tuple[int, int] | None:
+def _results_section(lines: list[str], result_year: int, situation: bool = False) -> tuple[int, int] | None:
     """(heading line, first line after the section), 1-based, of the first results section about `result_year`'s
     period: its heading names that period, or (no period in the heading) its text names that period most, or no
     period at all. A 十三五 plan's “十二五”期间 review is no source of 2020 results."""
-    period = _period_of(result_year)
+    period = vocabulary.period_of_year(result_year)
     sections = []
     start, level = None, None
     for number, line in enumerate(lines + ["一、"], start=1):  # the sentinel closes the last section
@@ -215,7 +347,7 @@ def _results_section(lines: list[str], result_year: int) -> tuple[int, int] | No
         if start is not None and heading[0] <= level:
             sections.append((start, number))
             start = None
-        if start is None and _RESULTS_HEADING.search(heading[1]):
+        if start is None and (_RESULTS_HEADING.search(heading[1]) or situation and _SITUATION_HEADING.search(heading[1])):
             start, level = number, heading[0]
     for start, end in sections:
         # The heading's period decides; else the period the text names most (“十三五”时期… 比“十二五”时期增长).

@@ -9,6 +9,7 @@ into the table's notes for a person to check.
 import re
 from dataclasses import dataclass
 
+from planwatch import vocabulary
 from planwatch.extract.model import Column, ExtractedTable
 from planwatch.values import parse_unit, parse_value
 
@@ -195,13 +196,12 @@ def _read_body(lines: list[str], header: _Header, table_id: str) -> tuple[Extrac
     return table, end
 
 
-_PERIOD_BY_TARGET_YEAR = {2015: "十二五", 2020: "十三五", 2025: "十四五", 2030: "十五五"}
-
-
 def period_of(columns: list[Column]) -> str:
-    """The period a table is about: the one whose target year its targets are for."""
-    years = [c.year for c in columns if c.role == "value" and c.value_kind == "target"]
-    return _PERIOD_BY_TARGET_YEAR.get(max(years) if years else 0, "十四五")
+    """The period a table is about: the five-year period (seeds/plan_periods.csv) that holds the year its targets
+    are for, else the latest year of its values; `other` when no column has a year."""
+    years = [c.year for c in columns if c.role == "value" and c.value_kind == "target" and c.year] or \
+        [c.year for c in columns if c.role == "value" and c.year]
+    return vocabulary.period_of_year(max(years)) if years else vocabulary.OTHER_PERIOD
 
 
 class _RowBuilder:
