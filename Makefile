@@ -39,6 +39,13 @@ test: setup browser
 test-fast: setup
 	$(VENV)/bin/pytest -m "not integration and not faults"
 
+# ruff (lint and format check) on the Python, sqlfluff (dbt templater: each model as dbt compiles it) on the models.
+# The templater connects to a scratch database, never to the warehouse.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	PLANWATCH_BUILD=$$(mktemp -d)/lint.duckdb $(VENV)/bin/sqlfluff lint dbt_project/models
+
 # Headless Chromium and CJK fonts, for the test that renders the HTML report (Debian packages; needs root).
 # Best effort: without them that one test is skipped outside CI and fails in CI.
 browser:

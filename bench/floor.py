@@ -23,9 +23,9 @@ from pathlib import Path
 
 import duckdb
 
+from planwatch.contract import OPTIONAL_MANIFEST_FIELDS
 from planwatch.dbt.plugin import register_functions
 from planwatch.ingest import DDL, LINEAGE
-from planwatch.raw_files import OPTIONAL_MANIFEST_FIELDS
 from planwatch.settings import DBT_PROJECT_DIR
 
 
@@ -34,9 +34,22 @@ def compiled_nodes(database: Path) -> list[dict]:
     target = database.parent / "dbt-target"
     env = dict(os.environ, PLANWATCH_BUILD=str(database))
     # --full-refresh: the floor builds from nothing, so incremental models compile to their full form
-    subprocess.run([str(Path(sys.executable).parent / "dbt"), "compile", "--full-refresh", "--quiet", "--project-dir",
-                    str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target)],
-                   env=env, check=True)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "compile",
+            "--full-refresh",
+            "--quiet",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(target),
+        ],
+        env=env,
+        check=True,
+    )
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     nodes = {k: v for k, v in manifest["nodes"].items() if v["resource_type"] in ("model", "snapshot")}
     ordered, seen = [], set()
@@ -58,9 +71,11 @@ def load_raw(conn: duckdb.DuckDBPyConnection, raw: Path, skip: set[str]) -> None
     conn.execute("CREATE SCHEMA raw")
     for table, columns in DDL.items():
         conn.execute(f"CREATE TABLE raw.{table} ({columns}, {LINEAGE})")
-    conn.execute("CREATE TABLE raw._rejections (source_file VARCHAR, dataset VARCHAR, content_hash VARCHAR, "
-                 "row_no INTEGER, column_name VARCHAR, message VARCHAR, quarantined_as VARCHAR, "
-                 "rejected_at TIMESTAMPTZ)")
+    conn.execute(
+        "CREATE TABLE raw._rejections (source_file VARCHAR, dataset VARCHAR, content_hash VARCHAR, "
+        "row_no INTEGER, column_name VARCHAR, message VARCHAR, quarantined_as VARCHAR, "
+        "rejected_at TIMESTAMPTZ)"
+    )
     manifests = sorted((raw / "plans").glob("*/manifest.json"))
     _load_manifests(conn, raw, manifests)
     _load_cells(conn, raw, manifests)
@@ -73,8 +88,17 @@ def load_raw(conn: duckdb.DuckDBPyConnection, raw: Path, skip: set[str]) -> None
                md5(filename) AS _content_hash, now() AS _loaded_at
         FROM actuals_in
     """)
-    for column in ("unit", "scope", "period", "status", "measure", "source_url", "published_date",
-                   "source_fragment", "note"):
+    for column in (
+        "unit",
+        "scope",
+        "period",
+        "status",
+        "measure",
+        "source_url",
+        "published_date",
+        "source_fragment",
+        "note",
+    ):
         conn.execute(f"UPDATE raw.actuals SET {column} = NULL WHERE {column} = ''")
 
 
@@ -82,23 +106,32 @@ def _load_manifests(conn, raw: Path, manifests: list[Path]) -> None:
     files = [str(p) for p in manifests]
     # a manifest may leave out its optional fields (supersedes): read_json has no such column then
     fields = [c.split()[0] for c in DDL["plan_documents"].split(", ") if c.split()[0] not in OPTIONAL_MANIFEST_FIELDS]
-    conn.execute(f"""
+    conn.execute(
+        f"""
         INSERT INTO raw.plan_documents BY NAME
         SELECT {", ".join(fields)}, substr(filename, {len(str(raw)) + 2}) AS _source_file, now() AS _loaded_at
         FROM read_json(?, filename = true, format = 'auto')
-    """, [files])
-    conn.execute(f"""
+    """,
+        [files],
+    )
+    conn.execute(
+        """
         INSERT INTO raw.plan_tables BY NAME
         SELECT document_id, t.table_id, t.file, t.title, t.kind, t.plan_period, t.source_line, NULL AS notes
         FROM (SELECT document_id, unnest(tables) AS t FROM read_json(?, format = 'auto'))
-    """, [files])
-    conn.execute("""
+    """,
+        [files],
+    )
+    conn.execute(
+        """
         INSERT INTO raw.plan_columns BY NAME
         SELECT document_id, table_id, column_no, c.name AS column_name, c.name AS published_header, c.role,
                c.value_kind, c.year
         FROM (SELECT document_id, t.table_id, unnest(t.columns) AS c, generate_subscripts(t.columns, 1) AS column_no
               FROM (SELECT document_id, unnest(tables) AS t FROM read_json(?, format = 'auto')))
-    """, [files])
+    """,
+        [files],
+    )
 
 
 def _load_cells(conn, raw: Path, manifests: list[Path]) -> None:
@@ -132,11 +165,16 @@ def _read_in_file_order(conn, name: str, files: list[str]) -> None:
     """A temp table of the CSVs with each row's number in its file (`_row`, from 1). read_csv keeps file order
     when it inserts, and a table's rowid follows insertion order, so rowid gives the row numbers a window function
     over the scan (unordered) could not."""
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE {name}_scan AS "
-                 f"SELECT * FROM read_csv(?, all_varchar = true, filename = true, header = true)", [files])
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * EXCLUDE (_rowid), "
-                 f"_rowid - min(_rowid) OVER (PARTITION BY filename) + 1 AS _row "
-                 f"FROM (SELECT *, rowid AS _rowid FROM {name}_scan)")
+    conn.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name}_scan AS "
+        f"SELECT * FROM read_csv(?, all_varchar = true, filename = true, header = true)",
+        [files],
+    )
+    conn.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * EXCLUDE (_rowid), "
+        f"_rowid - min(_rowid) OVER (PARTITION BY filename) + 1 AS _row "
+        f"FROM (SELECT *, rowid AS _rowid FROM {name}_scan)"
+    )
     conn.execute(f"DROP TABLE {name}_scan")
 
 
@@ -152,9 +190,11 @@ def run_models(conn, nodes: list[dict]) -> None:
         conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{node["schema"]}"')
         sql = node["compiled_code"]
         if node["resource_type"] == "snapshot":
-            conn.execute(f"CREATE OR REPLACE TABLE {relation} AS SELECT *, md5(CAST(actual_key AS VARCHAR)) AS "
-                         f"dbt_scd_id, now() AS dbt_updated_at, now() AS dbt_valid_from, NULL::TIMESTAMP AS "
-                         f"dbt_valid_to FROM ({sql})")
+            conn.execute(
+                f"CREATE OR REPLACE TABLE {relation} AS SELECT *, md5(CAST(actual_key AS VARCHAR)) AS "
+                f"dbt_scd_id, now() AS dbt_updated_at, now() AS dbt_valid_from, NULL::TIMESTAMP AS "
+                f"dbt_valid_to FROM ({sql})"
+            )
         elif node["config"]["materialized"] == "view":
             conn.execute(f"CREATE OR REPLACE VIEW {relation} AS {sql}")
         else:
@@ -180,8 +220,7 @@ def build(raw: Path, out: Path, skip: set[str]) -> dict:
     conn.execute("CHECKPOINT")
     conn.close()
     done = time.perf_counter()
-    return {"load_s": loaded - started, "transform_s": done - loaded, "total_s": done - started,
-            "models": len(nodes)}
+    return {"load_s": loaded - started, "transform_s": done - loaded, "total_s": done - started, "models": len(nodes)}
 
 
 def main() -> None:

@@ -22,21 +22,42 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from planwatch.contract import ACTUALS_COLUMNS
 from planwatch.regions import _names_by_code
 from planwatch.settings import DBT_PROJECT_DIR
 from planwatch.values import parse_unit
 
 ACTUAL_YEARS = range(2016, 2025)
-ACTUALS_HEADER = ["region_code", "region_name", "indicator", "year", "raw_value", "unit", "scope", "period",
-                  "status", "measure", "source_title", "source_url", "published_date", "source_fragment", "note"]
+ACTUALS_HEADER = ACTUALS_COLUMNS  # the contract's columns, in its order
 PLANS = {
-    "13th": {"period": "十三五", "start": 2016, "end": 2020, "base": 2015, "target": 2020,
-             "columns": [("指标名称", "indicator", None), ("单位", "unit", None),
-                         ("2020目标值", "value", ("target", 2020)), ("2020现状值", "value", ("actual", 2020)),
-                         ("完成情况", "reported_status", 2020)]},
-    "14th": {"period": "十四五", "start": 2021, "end": 2025, "base": 2020, "target": 2025,
-             "columns": [("类别", "category", None), ("指标", "indicator", None), ("单位", "unit", None),
-                         ("2020年实绩", "value", ("baseline", 2020)), ("2025年目标", "value", ("target", 2025))]},
+    "13th": {
+        "period": "十三五",
+        "start": 2016,
+        "end": 2020,
+        "base": 2015,
+        "target": 2020,
+        "columns": [
+            ("指标名称", "indicator", None),
+            ("单位", "unit", None),
+            ("2020目标值", "value", ("target", 2020)),
+            ("2020现状值", "value", ("actual", 2020)),
+            ("完成情况", "reported_status", 2020),
+        ],
+    },
+    "14th": {
+        "period": "十四五",
+        "start": 2021,
+        "end": 2025,
+        "base": 2020,
+        "target": 2025,
+        "columns": [
+            ("类别", "category", None),
+            ("指标", "indicator", None),
+            ("单位", "unit", None),
+            ("2020年实绩", "value", ("baseline", 2020)),
+            ("2025年目标", "value", ("target", 2025)),
+        ],
+    },
 }
 DOMAINS = ["质量建设", "产品质量", "工程质量", "服务质量", "质量基础"]
 
@@ -96,8 +117,16 @@ def indicators() -> list[Indicator]:
             continue
         lo = float(entry["valid_min"] or 0)
         hi = float(entry["valid_max"] or (100 if entry["measure_type"] != "count" else 500))
-        out.append(Indicator(alias["name_as_published"], entry["canonical_unit"], entry["measure_type"],
-                             entry["direction"], lo, min(hi, 100 if entry["canonical_unit"] == "%" else hi)))
+        out.append(
+            Indicator(
+                alias["name_as_published"],
+                entry["canonical_unit"],
+                entry["measure_type"],
+                entry["direction"],
+                lo,
+                min(hi, 100 if entry["canonical_unit"] == "%" else hi),
+            )
+        )
     return out
 
 
@@ -169,20 +198,43 @@ def write_plan(root: Path, region: Region, which: str, rows: list[dict]) -> None
     document_id = f"r{region.code}_{which}"
     folder = root / "plans" / document_id
     folder.mkdir(parents=True, exist_ok=True)
-    columns = [{"name": n, "role": r} | ({"value_kind": x[0], "year": x[1]} if r == "value" else
-                                          {"year": x} if r == "reported_status" else {})
-               for n, r, x in spec["columns"]]
+    columns = [
+        {"name": n, "role": r}
+        | ({"value_kind": x[0], "year": x[1]} if r == "value" else {"year": x} if r == "reported_status" else {})
+        for n, r, x in spec["columns"]
+    ]
     manifest = {
-        "document_id": document_id, "source_file": f"synthetic/{document_id}.txt", "region_code": region.code,
-        "region_name": region.name, "region_full_name": region.name, "admin_level": region.level,
-        "parent_code": region.parent_code, "parent_name": region.parent_name,
-        "province_code": region.province_code, "province_name": region.province_name,
-        "plan_title": f"{region.name}质量发展“{spec['period']}”规划(合成)", "plan_period": spec["period"],
-        "period_start": spec["start"], "period_end": spec["end"], "base_year": spec["base"],
-        "target_year": spec["target"], "issuing_body": None, "document_number": None, "issued_date": None,
+        "document_id": document_id,
+        "source_file": f"synthetic/{document_id}.txt",
+        "region_code": region.code,
+        "region_name": region.name,
+        "region_full_name": region.name,
+        "admin_level": region.level,
+        "parent_code": region.parent_code,
+        "parent_name": region.parent_name,
+        "province_code": region.province_code,
+        "province_name": region.province_name,
+        "plan_title": f"{region.name}质量发展“{spec['period']}”规划(合成)",
+        "plan_period": spec["period"],
+        "period_start": spec["start"],
+        "period_end": spec["end"],
+        "base_year": spec["base"],
+        "target_year": spec["target"],
+        "issuing_body": None,
+        "document_number": None,
+        "issued_date": None,
         "published_date": None,
-        "tables": [{"table_id": "t1", "file": "t1.csv", "title": "主要指标", "kind": "table",
-                    "plan_period": spec["period"], "source_line": 100, "columns": columns}],
+        "tables": [
+            {
+                "table_id": "t1",
+                "file": "t1.csv",
+                "title": "主要指标",
+                "kind": "table",
+                "plan_period": spec["period"],
+                "source_line": 100,
+                "columns": columns,
+            }
+        ],
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     with (folder / "t1.csv").open("w", encoding="utf-8", newline="") as f:
@@ -192,11 +244,23 @@ def write_plan(root: Path, region: Region, which: str, rows: list[dict]) -> None
 
 
 def actual_row(region: Region, indicator: Indicator, year: int, chance: random.Random) -> dict:
-    return {"region_code": region.code, "region_name": region.name, "indicator": indicator.name, "year": str(year),
-            "raw_value": text(number(indicator, chance)), "unit": indicator.unit, "scope": "", "period": "year",
-            "status": "normal", "measure": "count" if indicator.measure_type == "count" else "level",
-            "source_title": f"{region.name}{year}年国民经济和社会发展统计公报(合成)", "source_url": "",
-            "published_date": f"{year + 1}-03-{chance.randint(10, 28)}", "source_fragment": "", "note": ""}
+    return {
+        "region_code": region.code,
+        "region_name": region.name,
+        "indicator": indicator.name,
+        "year": str(year),
+        "raw_value": text(number(indicator, chance)),
+        "unit": indicator.unit,
+        "scope": "",
+        "period": "year",
+        "status": "normal",
+        "measure": "count" if indicator.measure_type == "count" else "level",
+        "source_title": f"{region.name}{year}年国民经济和社会发展统计公报(合成)",
+        "source_url": "",
+        "published_date": f"{year + 1}-03-{chance.randint(10, 28)}",
+        "source_fragment": "",
+        "note": "",
+    }
 
 
 def write_actuals(path: Path, rows: list[dict]) -> None:
@@ -224,10 +288,11 @@ def generate(out: Path, limit: int | None, seed: int, dirty_cell_rate: float, di
             stats["dirty_cells"] += dirty
             reported = chosen
         # a region's bulletin reports a part of what its 十四五 plan tracks
-        tracked = [i for i in reported if i.unit][:chance.randint(20, 30)]
+        tracked = [i for i in reported if i.unit][: chance.randint(20, 30)]
         for year in ACTUAL_YEARS:
             actuals.setdefault((region.province_code, year), []).extend(
-                actual_row(region, indicator, year, chance) for indicator in tracked)
+                actual_row(region, indicator, year, chance) for indicator in tracked
+            )
     dirty_files = []
     for (province, year), rows in sorted(actuals.items()):
         path = out / "actuals" / f"p{province}_{year}.csv"
@@ -250,8 +315,12 @@ def main() -> None:
     parser.add_argument("--dirty-file-rate", type=float, default=0.02)
     args = parser.parse_args()
     stats = generate(args.out, args.regions, args.seed, args.dirty_cell_rate, args.dirty_file_rate)
-    print(json.dumps({k: v for k, v in stats.items() if k != "dirty_files"} | {"dirty_files": len(stats["dirty_files"])},
-                     ensure_ascii=False))
+    print(
+        json.dumps(
+            {k: v for k, v in stats.items() if k != "dirty_files"} | {"dirty_files": len(stats["dirty_files"])},
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

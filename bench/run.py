@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -114,8 +114,10 @@ def refresh(raw: Path, warehouse: Path) -> dict:
 
 
 def floor(raw: Path, out: Path, skip: list[str]) -> dict:
-    result = measure([sys.executable, str(BENCH / "floor.py"), "--raw", str(raw), "--out", str(out),
-                      "--skip", *skip], dict(os.environ))
+    result = measure(
+        [sys.executable, str(BENCH / "floor.py"), "--raw", str(raw), "--out", str(out), "--skip", *skip],
+        dict(os.environ),
+    )
     if result["returncode"] != 0:
         raise SystemExit(f"floor failed:\n{result['output'][-5000:]}")
     result["seconds"] = json.loads(result["output"].strip().splitlines()[-1])["total_s"]  # compile not counted
@@ -125,28 +127,70 @@ def floor(raw: Path, out: Path, skip: list[str]) -> dict:
 def new_actuals_file(raw: Path, published: Path, n: int) -> Path:
     """One region's figures for one new year: a bureau's bulletin arriving."""
     with duckdb.connect(str(published), read_only=True) as conn:
-        region, name = conn.execute("SELECT region_code, region_name FROM marts.fct_actual GROUP BY ALL "
-                                    "ORDER BY region_code LIMIT 1 OFFSET ?", [n]).fetchone()
-        rows = conn.execute("SELECT indicator, raw_value, unit_as_published, measure FROM marts.fct_actual "
-                            "WHERE region_code = ? AND year = 2024", [region]).fetchall()
+        region, name = conn.execute(
+            "SELECT region_code, region_name FROM marts.fct_actual GROUP BY ALL ORDER BY region_code LIMIT 1 OFFSET ?",
+            [n],
+        ).fetchone()
+        rows = conn.execute(
+            "SELECT indicator, raw_value, unit_as_published, measure FROM marts.fct_actual "
+            "WHERE region_code = ? AND year = 2024",
+            [region],
+        ).fetchall()
     path = raw / "actuals" / f"bulletin_{region}_2025.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["region_code", "region_name", "indicator", "year", "raw_value", "unit", "scope", "period",
-                         "status", "measure", "source_title", "source_url", "published_date", "source_fragment",
-                         "note"])
+        writer.writerow(
+            [
+                "region_code",
+                "region_name",
+                "indicator",
+                "year",
+                "raw_value",
+                "unit",
+                "scope",
+                "period",
+                "status",
+                "measure",
+                "source_title",
+                "source_url",
+                "published_date",
+                "source_fragment",
+                "note",
+            ]
+        )
         for indicator, value, unit, measure_ in rows:
-            writer.writerow([region, name, indicator, 2025, value, unit, "", "year", "normal", measure_,
-                             f"{name}2025年统计公报(合成)", "", "2026-03-15", "", ""])
+            writer.writerow(
+                [
+                    region,
+                    name,
+                    indicator,
+                    2025,
+                    value,
+                    unit,
+                    "",
+                    "year",
+                    "normal",
+                    measure_,
+                    f"{name}2025年统计公报(合成)",
+                    "",
+                    "2026-03-15",
+                    "",
+                    "",
+                ]
+            )
     return path
 
 
 def queries(published: Path) -> dict[str, float]:
     with duckdb.connect(str(published), read_only=True) as conn:
-        region, province = conn.execute("SELECT region_code, province_name FROM marts.dim_region "
-                                        "WHERE admin_level = 'county' ORDER BY region_code LIMIT 1").fetchone()
-        indicator = conn.execute("SELECT indicator_id FROM marts.fct_actual WHERE indicator_id IS NOT NULL "
-                                 "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
+        region, province = conn.execute(
+            "SELECT region_code, province_name FROM marts.dim_region "
+            "WHERE admin_level = 'county' ORDER BY region_code LIMIT 1"
+        ).fetchone()
+        indicator = conn.execute(
+            "SELECT indicator_id FROM marts.fct_actual WHERE indicator_id IS NOT NULL "
+            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        ).fetchone()[0]
         params = {"region": region, "province": province, "indicator": indicator}
         medians = {}
         for name, sql in QUERIES.items():
@@ -162,15 +206,33 @@ def queries(published: Path) -> dict[str, float]:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal"))) / 1024 / 1024
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = (
+        int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            )
+        )
+        / 1024
+        / 1024
+    )
     import dagster
     import dbt.version
-    return (f"{os.cpu_count()} CPU ({cpu}), {memory:.0f} GiB RAM, {platform.platform()}; Python "
-            f"{platform.python_version()}, DuckDB {duckdb.__version__}, dbt-core {dbt.version.__version__}, "
-            f"Dagster {dagster.__version__}")
+
+    return (
+        f"{os.cpu_count()} CPU ({cpu}), {memory:.0f} GiB RAM, {platform.platform()}; Python "
+        f"{platform.python_version()}, DuckDB {duckdb.__version__}, dbt-core {dbt.version.__version__}, "
+        f"Dagster {dagster.__version__}"
+    )
 
 
 def main() -> None:
@@ -184,13 +246,22 @@ def main() -> None:
     raw = work / "raw"
     if not (work / "corpus.json").exists():
         shutil.rmtree(work, ignore_errors=True)
-        subprocess.run([sys.executable, str(BENCH / "generate.py"), "--out", str(raw),
-                        *(["--regions", str(args.regions)] if args.regions else [])], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "generate.py"),
+                "--out",
+                str(raw),
+                *(["--regions", str(args.regions)] if args.regions else []),
+            ],
+            check=True,
+        )
     for extra in (raw / "actuals").glob("bulletin_*.csv"):
         extra.unlink()  # left by an earlier bench's incremental runs
     corpus = json.loads((work / "corpus.json").read_text(encoding="utf-8"))
-    print(f"corpus: {json.dumps({k: v for k, v in corpus.items() if k != 'dirty_files'}, ensure_ascii=False)}",
-          flush=True)
+    print(
+        f"corpus: {json.dumps({k: v for k, v in corpus.items() if k != 'dirty_files'}, ensure_ascii=False)}", flush=True
+    )
 
     results = {"full": [], "incremental": [], "floor": [], "bundled": []}
     for run in range(args.runs):
@@ -236,7 +307,7 @@ def summarise(results: dict, query_ms: dict[str, float], corpus: dict, scale: st
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `make bench` (bench/run.py) on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. "
+        f"Written by `make bench` (bench/run.py) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. "
         f"Corpus: {scale} — {corpus['regions']} regions, {corpus['plans']} plans, {corpus['plan_rows']} plan "
         f"rows, {corpus['actual_rows']} actual rows in {corpus['actual_files']} files "
         f"({len(corpus['dirty_files'])} with a planted bad row, refused; {corpus['dirty_cells']} planted "
@@ -262,13 +333,18 @@ def summarise(results: dict, query_ms: dict[str, float], corpus: dict, scale: st
         "| run | median s | runs (s) | peak MB |",
         "|---|---|---|---|",
     ]
-    for name, label in (("floor", "floor: plain SQL, one DuckDB process"), ("full", "full refresh"),
-                        ("incremental", "incremental refresh (+1 file)"),
-                        ("bundled", "bundled five plans, `make run` again (inputs unchanged)")):
+    for name, label in (
+        ("floor", "floor: plain SQL, one DuckDB process"),
+        ("full", "full refresh"),
+        ("incremental", "incremental refresh (+1 file)"),
+        ("bundled", "bundled five plans, `make run` again (inputs unchanged)"),
+    ):
         each = ", ".join(f"{r['seconds']:.1f}" for r in results[name])
         lines.append(f"| {label} | {median[name]:.1f} | {each} | {peak[name]:.0f} |")
-    lines.append(f"| bundled five plans, first build (empty warehouse folder) | {first['seconds']:.1f} | 1 run "
-                 f"| {first['peak_mb']:.0f} |")
+    lines.append(
+        f"| bundled five plans, first build (empty warehouse folder) | {first['seconds']:.1f} | 1 run "
+        f"| {first['peak_mb']:.0f} |"
+    )
     lines += ["", "| analyst query | median ms |", "|---|---|"]
     lines += [f"| {name} | {ms:.1f} |" for name, ms in query_ms.items()]
     # the reading of these figures (what stands in the way of each goal not met) is kept beside this script

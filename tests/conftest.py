@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from planwatch.raw_files import read_plan_document
+from planwatch.contract import read_plan_document
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The tests' own inputs: a frozen copy of the bundled raw/ (five plans, 59 actuals). Tests that count or compare data
@@ -42,8 +42,11 @@ def refresh(must_succeed: bool = True):
 
     from planwatch.definitions import build_definitions
 
-    result = build_definitions().resolve_job_def("refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    result = (
+        build_definitions()
+        .resolve_job_def("refresh")
+        .execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    )
     if must_succeed:
         assert result.success
     return result
@@ -87,8 +90,9 @@ def fake_build(path: Path, version: int) -> Path:
     ensure_warehouse_file(path)
     with duckdb.connect(str(path)) as conn:
         conn.execute("CREATE SCHEMA raw; CREATE SCHEMA marts")
-        conn.execute("CREATE TABLE raw._files AS SELECT 'plans/x/t1.csv' AS source_file, ? AS content_hash",
-                     [f"hash-{version}"])
+        conn.execute(
+            "CREATE TABLE raw._files AS SELECT 'plans/x/t1.csv' AS source_file, ? AS content_hash", [f"hash-{version}"]
+        )
         conn.execute("CREATE TABLE marts.marker AS SELECT ? AS v", [version])
         conn.execute("CREATE TABLE marts.facts AS SELECT range AS id FROM range(?)", [version * 1000])
     return path
@@ -105,15 +109,27 @@ def published_warehouse_file(tmp_path_factory):
 # The slow tiers, in one place: `make test-fast` runs what is left (the unit-level tests, under a minute).
 # integration: a real refresh (Dagster, dbt, GX) or a real server; faults: kills, concurrent writers, corruption.
 FAULT_MODULES = {"test_faults", "test_operations", "test_verify_rollback"}
-INTEGRATION_MODULES = {"test_pipeline", "test_incremental", "test_revisions", "test_quarantine", "test_bi_connection",
-                       "test_report", "test_plan_horizons", "test_scale_out", "test_publish", "test_adding_a_plan"}
+INTEGRATION_MODULES = {
+    "test_pipeline",
+    "test_incremental",
+    "test_revisions",
+    "test_quarantine",
+    "test_bi_connection",
+    "test_report",
+    "test_plan_horizons",
+    "test_scale_out",
+    "test_publish",
+    "test_adding_a_plan",
+}
 INTEGRATION_TESTS = {
     "test_a_narrower_scope_passes_the_contract_and_the_suites_alike_and_is_never_the_regions",
     "test_an_emptied_actuals_folder_publishes_nothing_and_leaves_the_history_alone",
     "test_a_warehouse_with_no_plan_documents_is_refused_with_a_clear_message",
     "test_new_names_publish_with_proposals_and_a_reviewed_mapping_maps_them",
-    "test_outcomes_exit_codes_and_status", "test_a_check_with_nothing_in_scope_says_so",
-    "test_a_refusal_shows_while_it_applies_and_its_history_stays", "test_every_model_column_is_described_in_the_dbt_yaml",
+    "test_outcomes_exit_codes_and_status",
+    "test_a_check_with_nothing_in_scope_says_so",
+    "test_a_refusal_shows_while_it_applies_and_its_history_stays",
+    "test_every_model_column_is_described_in_the_dbt_yaml",
 }
 FAULT_TESTS = {"test_a_file_written_during_refreshes_is_published_whole_and_as_its_recorded_hash"}
 BUILT = {"published_warehouse_file", "refreshed", "two_versions", "horizons"}

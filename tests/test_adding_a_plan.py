@@ -20,9 +20,13 @@ MARTS = ("fct_indicator_value", "fct_target_vs_actual", "fct_target_progress", "
 
 def _published_rows(warehouse: Path, table: str, document_id: str) -> set[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        columns = [c for (c,) in conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts' AND table_name = ?",
-            [table]).fetchall()]
+        columns = [
+            c
+            for (c,) in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts' AND table_name = ?",
+                [table],
+            ).fetchall()
+        ]
         key = next(c for c in ("document_id", "plan_document_id", "region_code") if c in columns)
         if key == "region_code":
             document_id = "330300"  # the new plan's region: the only row dim_region may gain
@@ -51,12 +55,15 @@ def test_extract_promote_refresh(workspace, capsys):
     refresh()
 
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        values = conn.execute("SELECT indicator, year, raw_value, mapping_status FROM marts.fct_indicator_value "
-                              "WHERE document_id = ?", [document_id]).fetchall()
+        values = conn.execute(
+            "SELECT indicator, year, raw_value, mapping_status FROM marts.fct_indicator_value WHERE document_id = ?",
+            [document_id],
+        ).fetchall()
         proposals = conn.execute(
             "SELECT count(DISTINCT name_as_published), count(*) FROM marts.indicator_mapping_candidates "
             "WHERE name_as_published IN (SELECT indicator FROM marts.fct_indicator_value WHERE document_id = ?)",
-            [document_id]).fetchone()
+            [document_id],
+        ).fetchone()
     assert len(values) >= 5
     assert {year for _, year, _, _ in values} == {2018}
     assert all(raw for _, _, raw, _ in values)

@@ -22,16 +22,24 @@ def test_every_column_of_every_schema_has_a_comment(published_warehouse_file):
         blank = conn.execute(
             "SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
             "WHERE database_name = current_database() AND schema_name NOT IN ('main', 'information_schema', "
-            "'pg_catalog') AND (comment IS NULL OR trim(comment) = '')").fetchall()
-        schemas = {r[0] for r in conn.execute("SELECT DISTINCT schema_name FROM duckdb_columns() "
-                                              "WHERE database_name = current_database()").fetchall()}
+            "'pg_catalog') AND (comment IS NULL OR trim(comment) = '')"
+        ).fetchall()
+        schemas = {
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT schema_name FROM duckdb_columns() WHERE database_name = current_database()"
+            ).fetchall()
+        }
     assert {"raw", "meta", "reference", "staging", "intermediate", "marts", "analytics", "snapshots"} <= schemas
     assert blank == []
 
 
 def test_every_model_column_is_described_in_the_dbt_yaml(tmp_path):
-    subprocess.run([str(DBT), "parse", "--profiles-dir", ".", "--target-path", str(tmp_path), "--quiet"],
-                   cwd=PROJECT_ROOT / "dbt_project", check=True)
+    subprocess.run(
+        [str(DBT), "parse", "--profiles-dir", ".", "--target-path", str(tmp_path), "--quiet"],
+        cwd=PROJECT_ROOT / "dbt_project",
+        check=True,
+    )
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     nodes = [n for n in manifest["nodes"].values() if n["resource_type"] in ("model", "seed", "snapshot")]
     assert all(n["description"].strip() for n in nodes), [n["name"] for n in nodes if not n["description"].strip()]
@@ -45,8 +53,10 @@ def test_every_model_column_is_described_in_the_dbt_yaml(tmp_path):
 
 def test_one_name_for_one_thing_across_the_marts_and_views(published_warehouse_file):
     with duckdb.connect(str(published_warehouse_file), read_only=True) as conn:
-        columns = conn.execute("SELECT schema_name, table_name, column_name FROM duckdb_columns() "
-                               "WHERE schema_name IN ('marts', 'analytics')").fetchall()
+        columns = conn.execute(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+            "WHERE schema_name IN ('marts', 'analytics')"
+        ).fetchall()
     by_relation: dict[str, set[str]] = {}
     for schema, table, column in columns:
         by_relation.setdefault(f"{schema}.{table}", set()).add(column)
@@ -56,8 +66,15 @@ def test_one_name_for_one_thing_across_the_marts_and_views(published_warehouse_f
             assert not stale, (relation, stale)
         else:
             # an earlier name only beside the name that replaces it
-            assert all({"document": "document_id", "indicator_as_published": "indicator",
-                        "indicator_name": "indicator_name_zh"}[n] in names for n in stale), (relation, stale)
+            assert all(
+                {
+                    "document": "document_id",
+                    "indicator_as_published": "indicator",
+                    "indicator_name": "indicator_name_zh",
+                }[n]
+                in names
+                for n in stale
+            ), (relation, stale)
     changelog = (PROJECT_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in changelog for name in DEPRECATED)
     for relation, names in by_relation.items():
@@ -68,18 +85,29 @@ def test_one_name_for_one_thing_across_the_marts_and_views(published_warehouse_f
 def test_the_readme_lists_every_analytics_view_and_says_what_is_true(published_warehouse_file):
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     with duckdb.connect(str(published_warehouse_file), read_only=True) as conn:
-        views = {r[0] for r in conn.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'analytics'").fetchall()}
-        marts = {r[0] for r in conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()}
+        views = {
+            r[0]
+            for r in conn.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'analytics'").fetchall()
+        }
+        marts = {
+            r[0] for r in conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
+        }
     row = next(line for line in readme.splitlines() if line.startswith("| `analytics` |"))
     assert set(re.findall(r"`(\w+)`", row.split("|")[2])) == views
-    listed = {name for line in readme.splitlines() if line.startswith("| `marts` |")
-              for name in re.findall(r"`(\w+)`", line.split("|")[2])}
+    listed = {
+        name
+        for line in readme.splitlines()
+        if line.startswith("| `marts` |")
+        for name in re.findall(r"`(\w+)`", line.split("|")[2])
+    }
     assert listed == marts
     assert "by exact indicator name for now" not in readme  # matched through the catalog, as the marts do
 
 
-HEADER = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
-          "source_url,published_date,source_fragment,note\n")
+HEADER = (
+    "region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
+    "source_url,published_date,source_fragment,note\n"
+)
 BAD = HEADER + "330300,温州市,市区空气质量优良率,2023,待公布,%,市区,year,normal,level,测试来源,,2024-03-01,,\n"
 GOOD = HEADER + "330300,温州市,市区空气质量优良率,2023,95.1,%,市区,year,normal,level,测试来源,,2024-03-01,,\n"
 
@@ -97,10 +125,14 @@ def test_a_refusal_shows_while_it_applies_and_its_history_stays(workspace):
             return conn.execute(sql).fetchall()
 
     assert sorted(r[0] for r in query("SELECT source_file FROM analytics.rejected_inputs")) == [
-        "actuals/fixed_later.csv", "actuals/removed_later.csv"]
+        "actuals/fixed_later.csv",
+        "actuals/removed_later.csv",
+    ]
     (actuals / "fixed_later.csv").write_text(GOOD, encoding="utf-8")
     (actuals / "removed_later.csv").unlink()
     refresh()
     assert query("SELECT source_file FROM analytics.rejected_inputs") == []
     assert sorted(query("SELECT source_file, resolution, is_current FROM analytics.rejection_history")) == [
-        ("actuals/fixed_later.csv", "fixed", False), ("actuals/removed_later.csv", "removed", False)]
+        ("actuals/fixed_later.csv", "fixed", False),
+        ("actuals/removed_later.csv", "removed", False),
+    ]

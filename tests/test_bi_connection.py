@@ -22,7 +22,6 @@ def test_the_analytics_schema_is_visible_to_a_bi_tool(published_warehouse_file):
     engine = create_engine(f"duckdb:///{published_warehouse_file}", connect_args={"read_only": True})
     inspector = inspect(engine)
     assert {"completion_13th", "indicator_values", "target_progress"} <= set(inspector.get_view_names("analytics"))
-    with engine.connect() as conn:
-        with pytest.raises(Exception, match="read-only"):
-            conn.execute(text("CREATE TABLE analytics.scratch (x INTEGER)"))
+    with engine.connect() as conn, pytest.raises(Exception, match="read-only"):
+        conn.execute(text("CREATE TABLE analytics.scratch (x INTEGER)"))
     engine.dispose()

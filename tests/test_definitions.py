@@ -12,9 +12,17 @@ def test_definitions_load_with_every_part():
     defs = build_definitions()
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert {"raw/plan_cells", "raw/actuals", "staging/stg_plan_cells", "intermediate/int_plan_values",
-            "marts/fct_indicator_value", "marts/fct_target_vs_actual", "marts/fct_target_vs_13th_actual",
-            "marts/dim_region", "marts/dim_plan"} <= keys
+    assert {
+        "raw/plan_cells",
+        "raw/actuals",
+        "staging/stg_plan_cells",
+        "intermediate/int_plan_values",
+        "marts/fct_indicator_value",
+        "marts/fct_target_vs_actual",
+        "marts/fct_target_vs_13th_actual",
+        "marts/dim_region",
+        "marts/dim_plan",
+    } <= keys
     # dbt sources are the ingest assets (not stubs): staging depends on what raw_plans / raw_actuals produce.
     assert dg.AssetKey(["raw", "plan_cells"]) in graph.get(dg.AssetKey(["staging", "stg_plan_cells"])).parent_keys
     assert dg.AssetKey(["raw", "actuals"]) in graph.get(dg.AssetKey(["staging", "stg_actuals"])).parent_keys
@@ -25,11 +33,13 @@ def test_definitions_load_with_every_part():
     assert len(gx) == 6 and all(k.asset_key in graph.get_all_asset_keys() for k in gx.values())
     assert all(graph.get_check_spec(k).blocking for k in graph.asset_check_keys if k.name.startswith("gx_"))
     assert {f"gx_{s.name}" for s in load_suites(settings.expectations_dir()) if s.severity == "warn"} == {
-        "gx_int_observations_mapped"}
+        "gx_int_observations_mapped"
+    }
     # the publish step comes after every asset of the refresh, so every blocking check gates it
     publish_parents = graph.get(dg.AssetKey("published_warehouse")).parent_keys
-    assert {k for k in graph.get_all_asset_keys() if k.path[0] in ("raw", "staging", "intermediate", "marts")} \
-        <= publish_parents
+    assert {
+        k for k in graph.get_all_asset_keys() if k.path[0] in ("raw", "staging", "intermediate", "marts")
+    } <= publish_parents
 
     schedule = defs.resolve_schedule_def("daily_refresh")
     assert schedule.execution_timezone == "Asia/Shanghai" and schedule.job_name == "refresh"
@@ -50,8 +60,9 @@ def test_sensor_fires_on_new_changed_and_removed_files_only(workspace):
     assert unchanged.run_requests == [] and unchanged.skip_message and same_cursor == cursor
 
     new_file = workspace / "raw" / "actuals" / "2025_bulletin.csv"
-    new_file.write_text((workspace / "raw" / "actuals" / "reference_2015_2024.csv").read_text(encoding="utf-8"),
-                        encoding="utf-8")
+    new_file.write_text(
+        (workspace / "raw" / "actuals" / "reference_2015_2024.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     added, cursor_after_add = evaluate(cursor)
     assert len(added.run_requests) == 1 and added.run_requests[0].run_key != first.run_requests[0].run_key
 

@@ -6,11 +6,12 @@ import shutil
 
 import dagster as dg
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import PROJECT_ROOT, SEEDS_DIR, needs_seeds
 from planwatch.cli import main
-from planwatch.extract.accuracy import measure, reviewed_tables
+from planwatch.extract.accuracy import reviewed_tables
 from planwatch.extract.document import NO_TABLE, extract_text, long_rows
 from planwatch.extract.tables import find_tables
 
@@ -27,7 +28,11 @@ def test_flattened_tables_are_reproduced_exactly(folder):
     assert len(extracted) == len(want)
     for got, expected in zip(extracted, want):
         assert (got.table_id, got.title, got.plan_period, got.source_line) == (
-            expected.table_id, expected.title, expected.plan_period, expected.source_line)
+            expected.table_id,
+            expected.title,
+            expected.plan_period,
+            expected.source_line,
+        )
         assert long_rows([got]) == long_rows([expected])
 
 
@@ -57,8 +62,12 @@ def test_html_table_with_rowspan_and_colspan():
     document = extract_text(HTML, "page.html")
     [table] = [t for t in document.tables if t.kind == "table"]
     assert [(c.name, c.role, c.value_kind, c.year) for c in table.columns] == [
-        ("类别", "category", None, None), ("指标", "indicator", None, None), ("单位", "unit", None, None),
-        ("2020年实绩", "value", "baseline", 2020), ("2025年目标", "value", "target", 2025)]
+        ("类别", "category", None, None),
+        ("指标", "indicator", None, None),
+        ("单位", "unit", None, None),
+        ("2020年实绩", "value", "baseline", 2020),
+        ("2025年目标", "value", "target", 2025),
+    ]
     assert [(r["类别"], r["指标"], r["单位"], r["2020年实绩"], r["2025年目标"]) for r in table.rows] == [
         ("质量建设", "制造业产品质量合格率", "%", "100", "96"),
         ("质量建设", "农产品质量安全监测合格率", "%", "98.1", "98.2以上"),  # rowspan repeated
@@ -84,8 +93,11 @@ def test_any_text_yields_tables_or_the_message(text):
 
 @needs_seeds
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(sorted(SEEDS_DIR.glob("0*.txt")) if SEEDS_DIR.is_dir() else [None]),
-       st.floats(0, 1), st.floats(0, 1))
+@given(
+    st.sampled_from(sorted(SEEDS_DIR.glob("0*.txt")) if SEEDS_DIR.is_dir() else [None]),
+    st.floats(0, 1),
+    st.floats(0, 1),
+)
 def test_truncated_documents_never_crash(path, start, end):
     text = path.read_text(encoding="utf-8")
     a, b = sorted((int(start * len(text)), int(end * len(text))))

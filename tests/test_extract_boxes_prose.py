@@ -11,11 +11,11 @@ import random
 import pytest
 
 from conftest import PROJECT_ROOT, SEEDS_DIR, needs_seeds
+from planwatch.contract import read_plan_document
 from planwatch.extract.boxes import extract_boxes
 from planwatch.extract.model import lines_of
 from planwatch.extract.prose import _repeat_of, extract_prose_results, extract_prose_targets
 from planwatch.values import parse_value
-from planwatch.raw_files import read_plan_document
 
 RIZHAO, JIAXING = PROJECT_ROOT / "raw" / "plans" / "rizhao_14th", PROJECT_ROOT / "raw" / "plans" / "jiaxing_13th"
 
@@ -53,7 +53,11 @@ def test_rizhao_boxes_equal_the_reviewed_tables():
         spec, rows = reviewed(RIZHAO, box.table_id)
         assert box.as_manifest()["columns"] == spec["columns"]
         assert (box.title, box.kind, box.plan_period, box.source_line) == (
-            spec["title"], spec["kind"], spec["plan_period"], spec["source_line"])
+            spec["title"],
+            spec["kind"],
+            spec["plan_period"],
+            spec["source_line"],
+        )
         assert as_tuples(box) == rows
 
 
@@ -69,7 +73,11 @@ def test_rizhao_prose_results_equal_the_reviewed_table():
     table = extract_prose_results(seed_lines(RIZHAO), 2020, "十三五")
     assert table.as_manifest()["columns"] == spec["columns"]
     assert (table.table_id, table.title, table.kind, table.source_line) == (
-        "prose_actuals", spec["title"], "prose", spec["source_line"])
+        "prose_actuals",
+        spec["title"],
+        "prose",
+        spec["source_line"],
+    )
     assert as_tuples(table) == rows
 
 
@@ -158,30 +166,46 @@ def test_prose_targets_skip_repeats_of_table_rows():
     # A repeat has the same number under a close name: here a table name's Latin alias with the change verb
     # printed after it, and the same name with 达到 before the value. 生活性服务业满意度 narrows 服务业满意度 (words in
     # front) and 市地方标准 has another number: both are rows.
-    exclude = [("细颗粒物(PM2.5)浓度", "30"), ("工程质量监督覆盖率", "100%"), ("服务业满意度", "80%"),
-               ("市地方标准", "140项")]
+    exclude = [
+        ("细颗粒物(PM2.5)浓度", "30"),
+        ("工程质量监督覆盖率", "100%"),
+        ("服务业满意度", "80%"),
+        ("市地方标准", "140项"),
+    ]
     table = extract_prose_targets(PROSE, 2025, "十四五", exclude)
     assert [(r["source_line"], r["条目"], r["指标"]) for r in table.rows] == [
-        (4, "1", "承担省地方标准"), (4, "2", "市地方标准"), (4, "3", "生产性服务业"), (4, "4", "生活性服务业满意度"),
-        (7, "1", "新开工建筑工程“两书”签订率")]
+        (4, "1", "承担省地方标准"),
+        (4, "2", "市地方标准"),
+        (4, "3", "生产性服务业"),
+        (4, "4", "生活性服务业满意度"),
+        (7, "1", "新开工建筑工程“两书”签订率"),
+    ]
     assert any("细颗粒物浓度下降至" in n and "repeats table row" in n for n in table.notes)
 
 
-@pytest.mark.parametrize("name, value, table_name, table_value, repeat", [
-    ("主导制订“浙江制造”标准", "30项以上", "主导制定“浙江制造”标准", "30", True),  # one character
-    ("新增“浙江制造”标准", "7项", "制订“浙江制造”标准(新增)", "7", True),  # words in front set aside, (新增)
-    ("服务质量满意度", "达到90%以上", "服务质量综合满意度", "90", True),  # a word inside the table's name
-    ("区长质量奖企业", "5家以上", "区长质量奖", "5个以上", True),  # printed with a word after the name
-    ("国家标准", "20项", "主导和参与制修订国家标准(新增)", "20", True),  # the sentence's shared subject omitted
-    ("市区空气质量优良天数比例", "达到96%以上", "城市空气质量优良天数比例", "≥96", True),  # names close
-    ("城市空气细颗粒物(PM2.5)浓度", "≤25微克/立方米", "城市空气细颗粒物(PM2.5)浓度", "高线:≤25低线:稳定达标", True),
-    ("生活性服务业满意度", "80%以上", "服务业满意度", "80%", False),  # words in front narrow the name
-    ("实现大中型工程一次验收合格率", "达到100%", "一般工程一次验收合格率", "100%", False),  # not close enough
-    ("每万人高价值发明专利拥有量", "9.7件", "每万人高价值发明专利拥有量", "7.2", False),  # another number
-    ("近岸海域水质优良(一、二类)比例", "达到57.5%以上", "近岸海域水质优良(一、二类)比例", "≥57.5(“十四五”均值)",
-     False),  # a period mean is another measured thing
-    ("省级检验检测中心", "10家以上", "市级检验检测中心", "10", False),  # a level differs
-])
+@pytest.mark.parametrize(
+    "name, value, table_name, table_value, repeat",
+    [
+        ("主导制订“浙江制造”标准", "30项以上", "主导制定“浙江制造”标准", "30", True),  # one character
+        ("新增“浙江制造”标准", "7项", "制订“浙江制造”标准(新增)", "7", True),  # words in front set aside, (新增)
+        ("服务质量满意度", "达到90%以上", "服务质量综合满意度", "90", True),  # a word inside the table's name
+        ("区长质量奖企业", "5家以上", "区长质量奖", "5个以上", True),  # printed with a word after the name
+        ("国家标准", "20项", "主导和参与制修订国家标准(新增)", "20", True),  # the sentence's shared subject omitted
+        ("市区空气质量优良天数比例", "达到96%以上", "城市空气质量优良天数比例", "≥96", True),  # names close
+        ("城市空气细颗粒物(PM2.5)浓度", "≤25微克/立方米", "城市空气细颗粒物(PM2.5)浓度", "高线:≤25低线:稳定达标", True),
+        ("生活性服务业满意度", "80%以上", "服务业满意度", "80%", False),  # words in front narrow the name
+        ("实现大中型工程一次验收合格率", "达到100%", "一般工程一次验收合格率", "100%", False),  # not close enough
+        ("每万人高价值发明专利拥有量", "9.7件", "每万人高价值发明专利拥有量", "7.2", False),  # another number
+        (
+            "近岸海域水质优良(一、二类)比例",
+            "达到57.5%以上",
+            "近岸海域水质优良(一、二类)比例",
+            "≥57.5(“十四五”均值)",
+            False,
+        ),  # a period mean is another measured thing
+        ("省级检验检测中心", "10家以上", "市级检验检测中心", "10", False),  # a level differs
+    ],
+)
 def test_what_repeats_a_table_row(name, value, table_name, table_value, repeat):
     found, how = _repeat_of(name, value, [(table_name, parse_value(table_value))])
     assert (found == table_name) is repeat, how
@@ -236,9 +260,14 @@ def test_prose_results_number_first_and_skips():
 
 def test_a_unit_is_not_read_into_the_next_word():
     # find_values stops at the unit: "3个项目" is 3个 and 项目 what it counts.
-    [box] = extract_boxes(["专栏1 主要目标 | |", "项目 | · 新增3个项目,培养30名人才; · 培训100人次。 |"], 2025, "十四五")
+    [box] = extract_boxes(
+        ["专栏1 主要目标 | |", "项目 | · 新增3个项目,培养30名人才; · 培训100人次。 |"], 2025, "十四五"
+    )
     assert [(r["条目"], r["指标"], r["2025目标"]) for r in box.rows] == [
-        ("1", "项目", "3个"), ("1", "人才", "30名"), ("2", "培训", "100人次")]
+        ("1", "项目", "3个"),
+        ("1", "人才", "30名"),
+        ("2", "培训", "100人次"),
+    ]
 
 
 def test_no_box_and_no_prose_figures():
@@ -248,31 +277,41 @@ def test_no_box_and_no_prose_figures():
     assert extract_prose_results([], 2020, "十三五") is None
     assert extract_prose_targets(["(三)发展目标", "质量水平稳步提升,品牌影响力明显增强。"], 2025, "十四五", []) is None
     # Numbers that are no figures: a hotline, a phone number, a plan's name, counts in words, 一批.
-    assert extract_prose_targets(["(三)发展目标", "开通96345热线和0633-8888888电话,实施“1511计划”,形成一批品牌,"
-                                  "建设两个中心。"], 2025, "十四五", []) is None
+    assert (
+        extract_prose_targets(
+            ["(三)发展目标", "开通96345热线和0633-8888888电话,实施“1511计划”,形成一批品牌,建设两个中心。"],
+            2025,
+            "十四五",
+            [],
+        )
+        is None
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "",
-    "专栏",
-    "专栏1 主要目标 |",
-    "专栏1 主要目标 | |\n标准 | · 多于 |",
-    "专栏1" + " " * 100_000,
-    "一、" + " " * 100_000,
-    "(一)" + " " * 100_000 + "成效",
-    "1" * 100_000,
-    "承担标准多于240项," * 10_000,
-    "达到" * 50_000,
-    "1个" * 50_000 + "、",
-    "·" * 100_000 + "|",
-    "专栏9 目标 | |\n" + "x | " + "· 1家、" * 20_000 + " |",
-    "(一)成效\n" + "质量提升。" + "全市共有1个、" * 20_000,
-    "1多" * 50_000,
-    "近" * 100_000 + "1",
-    "0633-" * 40_000,
-    "1(个/" * 30_000,
-    "(三)目标\n" + "达到近1多万余个以上," * 10_000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "专栏",
+        "专栏1 主要目标 |",
+        "专栏1 主要目标 | |\n标准 | · 多于 |",
+        "专栏1" + " " * 100_000,
+        "一、" + " " * 100_000,
+        "(一)" + " " * 100_000 + "成效",
+        "1" * 100_000,
+        "承担标准多于240项," * 10_000,
+        "达到" * 50_000,
+        "1个" * 50_000 + "、",
+        "·" * 100_000 + "|",
+        "专栏9 目标 | |\n" + "x | " + "· 1家、" * 20_000 + " |",
+        "(一)成效\n" + "质量提升。" + "全市共有1个、" * 20_000,
+        "1多" * 50_000,
+        "近" * 100_000 + "1",
+        "0633-" * 40_000,
+        "1(个/" * 30_000,
+        "(三)目标\n" + "达到近1多万余个以上," * 10_000,
+    ],
+)
 def test_never_crashes_or_hangs(text):
     lines = lines_of(text)
     assert isinstance(extract_boxes(lines, 2025, "十四五"), list)
@@ -282,7 +321,9 @@ def test_never_crashes_or_hangs(text):
 
 def test_random_unicode_never_crashes():
     rng = random.Random(20251121)
-    alphabet = "专栏目标指标|·,,。;;、和均分别达到多于以上%个项家0123456789.~-()()“”的中全部符合创建完成一二三十五(一)、\n"
+    alphabet = (
+        "专栏目标指标|·,,。;;、和均分别达到多于以上%个项家0123456789.~-()()“”的中全部符合创建完成一二三十五(一)、\n"
+    )
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300)))
         lines = lines_of(text)
@@ -290,7 +331,7 @@ def test_random_unicode_never_crashes():
             for row in table.rows:
                 assert row["指标"] in lines[row["source_line"] - 1]
         for table in (extract_prose_targets(lines, 2025, "十四五", []), extract_prose_results(lines, 2020, "十三五")):
-            for row in (table.rows if table else []):
+            for row in table.rows if table else []:
                 line, value = lines[row["source_line"] - 1], row[table.columns[-1].name]
                 assert row["指标"] in line and value in line  # verbatim
                 assert row["指标"] == row["指标"].strip() and value == value.strip() and row["指标"] and value

@@ -34,13 +34,20 @@ def _env(root: Path) -> dict:
 
 
 def _refresh(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(PLANWATCH), "refresh", "--force", *args], env=_env(root), capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [str(PLANWATCH), "refresh", "--force", *args], env=_env(root), capture_output=True, text=True, timeout=600
+    )
 
 
 def _start(root: Path) -> subprocess.Popen:
-    return subprocess.Popen([str(PLANWATCH), "refresh", "--force"], env=_env(root), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [str(PLANWATCH), "refresh", "--force"],
+        env=_env(root),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _assert_sound(published: Path, expected: dict[str, str]) -> None:
@@ -88,8 +95,9 @@ def test_a_refresh_killed_at_random_points_never_damages_what_is_published(refre
             outcomes.append(f"trial {trial}: killed at {delay:.1f}s")
         process.stdout.close()
         _assert_sound(published, baseline)
-        current = duckdb.connect(str(published), read_only=True).execute(
-            "SELECT version FROM meta.build_info").fetchone()[0]
+        current = (
+            duckdb.connect(str(published), read_only=True).execute("SELECT version FROM meta.build_info").fetchone()[0]
+        )
         assert (versions / current).is_file(), outcomes[-1]
     assert sum("killed" in o for o in outcomes) >= KILL_TRIALS // 2, outcomes
 

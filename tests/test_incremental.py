@@ -3,19 +3,23 @@ warehouse it publishes equals a full build from scratch on the same inputs."""
 
 import shutil
 
-
 from conftest import refresh
 from planwatch.checksums import table_checksums
 
-BULLETIN = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
-            "source_url,published_date,source_fragment,note\n"
-            "330300,温州市,市区PM2.5年均浓度,2025,25,微克/立方米,市区,year,normal,level,温州市2025年统计公报(测试),,"
-            "2026-03-20,,\n")
+BULLETIN = (
+    "region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
+    "source_url,published_date,source_fragment,note\n"
+    "330300,温州市,市区PM2.5年均浓度,2025,25,微克/立方米,市区,year,normal,level,温州市2025年统计公报(测试),,"
+    "2026-03-20,,\n"
+)
 
 
 def _gx(result) -> dict[str, dict]:
-    return {c.check_name: {k: v.value for k, v in c.metadata.items()} for c in result.get_asset_check_evaluations()
-            if c.check_name.startswith("gx_")}
+    return {
+        c.check_name: {k: v.value for k, v in c.metadata.items()}
+        for c in result.get_asset_check_evaluations()
+        if c.check_name.startswith("gx_")
+    }
 
 
 def _dbt_commands(result) -> list[str]:
@@ -24,8 +28,11 @@ def _dbt_commands(result) -> list[str]:
 
 def _content(path):
     # lineage timestamps differ between two builds by design; everything analysts read must not
-    return {k: v for k, v in table_checksums(path, ("marts", "analytics")).items()
-            if k not in ("analytics.actual_history", "marts.fct_actual_history", "analytics.rejected_inputs")}
+    return {
+        k: v
+        for k, v in table_checksums(path, ("marts", "analytics")).items()
+        if k not in ("analytics.actual_history", "marts.fct_actual_history", "analytics.rejected_inputs")
+    }
 
 
 def test_one_new_actuals_file_is_processed_alone_and_gives_what_a_full_build_gives(workspace, tmp_path, monkeypatch):

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from planwatch.contract import RawFileError, iter_actuals
 from planwatch.ingest import ingest_actuals, ingest_plans
-from planwatch.raw_files import RawFileError, iter_actuals
 from planwatch.warehouse import ensure_warehouse_file
 
 
@@ -43,11 +43,15 @@ def test_first_load_has_lineage(conn, workspace):
     assert not plans.rejected and not actuals.rejected
     assert conn.execute("SELECT count(*) FROM raw.plan_documents").fetchone()[0] == 5
     assert conn.execute("SELECT count(*) FROM raw.actuals").fetchone()[0] == 59
-    lineage = conn.execute("SELECT count(*) FROM raw.plan_cells WHERE _source_file IS NULL OR _source_row IS NULL "
-                           "OR _content_hash IS NULL OR _loaded_at IS NULL").fetchone()[0]
+    lineage = conn.execute(
+        "SELECT count(*) FROM raw.plan_cells WHERE _source_file IS NULL OR _source_row IS NULL "
+        "OR _content_hash IS NULL OR _loaded_at IS NULL"
+    ).fetchone()[0]
     assert lineage == 0
-    row = conn.execute("SELECT _source_file, _source_row, cell_text, source_line FROM raw.plan_cells "
-                       "WHERE document_id = 'sanmen_14th' AND column_name = '2025年目标' AND row_no = 3").fetchone()
+    row = conn.execute(
+        "SELECT _source_file, _source_row, cell_text, source_line FROM raw.plan_cells "
+        "WHERE document_id = 'sanmen_14th' AND column_name = '2025年目标' AND row_no = 3"
+    ).fetchone()
     assert row == ("plans/sanmen_14th/t1.csv", 4, "98.2以上", 140)
 
 
@@ -75,7 +79,8 @@ def test_a_changed_file_replaces_its_rows_and_a_removed_file_loses_them(conn, wo
     _, actuals = _load(conn, workspace)
     assert actuals.removed == ["actuals/extra.csv"]
     assert conn.execute("SELECT DISTINCT _source_file FROM raw.actuals").fetchall() == [
-        ("actuals/reference_2015_2024.csv",)]
+        ("actuals/reference_2015_2024.csv",)
+    ]
 
 
 def test_a_non_numeric_value_is_rejected_naming_file_row_and_column(conn, workspace):
@@ -85,6 +90,7 @@ def test_a_non_numeric_value_is_rejected_naming_file_row_and_column(conn, worksp
 
     def spoil(rows):
         rows[5][rows[0].index("raw_value")] = "about ninety"
+
     _rewrite_csv(path, spoil)
 
     with pytest.raises(RawFileError) as error:
@@ -106,8 +112,9 @@ def test_a_missing_column_is_rejected_and_other_files_still_load(conn, workspace
     table = workspace / "raw" / "plans" / "linhai_14th" / "t2.csv"
     _rewrite_csv(table, lambda rows: [r.pop() for r in rows])  # drop the 2025年目标 column
     new_actuals = workspace / "raw" / "actuals" / "more.csv"
-    new_actuals.write_text((workspace / "raw" / "actuals" / "reference_2015_2024.csv").read_text(encoding="utf-8"),
-                           encoding="utf-8")
+    new_actuals.write_text(
+        (workspace / "raw" / "actuals" / "reference_2015_2024.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
 
     plans, actuals = _load(conn, workspace)
     assert len(plans.rejected) == 1
@@ -121,8 +128,10 @@ def test_a_missing_column_is_rejected_and_other_files_still_load(conn, workspace
 
 def test_a_malformed_manifest_names_the_field(conn, workspace):
     manifest = workspace / "raw" / "plans" / "sanmen_14th" / "manifest.json"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"region_code": "331022"',
-                                                                     '"region_code": "33102X"'), encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace('"region_code": "331022"', '"region_code": "33102X"'),
+        encoding="utf-8",
+    )
     plans, _ = _load(conn, workspace)
     assert [(e.column, e.path.endswith("manifest.json")) for e in plans.rejected] == [("region_code", True)]
     assert conn.execute("SELECT count(*) FROM raw.plan_documents").fetchone()[0] == 4

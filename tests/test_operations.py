@@ -48,7 +48,7 @@ def test_an_unwritable_working_folder_is_named_and_the_working_file_is_not_set_a
     chattr(build)
     assert cli.refresh() == 1
     out = capsys.readouterr().out
-    assert f"not published: permission denied (" in out and str(build) in out, out
+    assert "not published: permission denied (" in out and str(build) in out, out
     assert published.read_bytes() == before
     assert not list(build.glob("*.broken-*"))
     assert os.access(build / "planwatch.duckdb", os.R_OK)

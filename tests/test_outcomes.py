@@ -9,16 +9,22 @@ import dagster as dg
 
 from planwatch import cli
 
-BAD = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,source_url,"
-       "published_date,source_fragment,note\n"
-       "330300,温州市,市区空气质量优良率,2023,待公布,%,市区,year,normal,level,测试来源,,2024-03-01,,\n")
+BAD = (
+    "region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,source_url,"
+    "published_date,source_fragment,note\n"
+    "330300,温州市,市区空气质量优良率,2023,待公布,%,市区,year,normal,level,测试来源,,2024-03-01,,\n"
+)
 
 
 def test_every_command_and_argument_has_help():
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    missing = [f"{name} {action.dest}" for name, sub in subparsers.choices.items() for action in sub._actions
-               if not isinstance(action, argparse._HelpAction) and not action.help]
+    missing = [
+        f"{name} {action.dest}"
+        for name, sub in subparsers.choices.items()
+        for action in sub._actions
+        if not isinstance(action, argparse._HelpAction) and not action.help
+    ]
     assert missing == []
     assert all(choice.help for choice in subparsers._choices_actions)
     assert "75" in parser.epilog and "3 " in parser.epilog  # the exit codes are documented in --help

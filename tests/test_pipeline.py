@@ -38,8 +38,13 @@ def test_full_refresh_builds_every_published_value(refreshed):
     assert failed == [("raw/actuals", "actuals_fresh")]
     assert _checks(result)[("raw/actuals", "actuals_fresh")].severity == dg.AssetCheckSeverity.WARN
     assert {c.check_name for c in result.get_asset_check_evaluations() if c.check_name.startswith("gx_")} == {
-        "gx_int_plan_values", "gx_stg_actuals", "gx_int_observations", "gx_int_observations_mapped",
-        "gx_fct_indicator_value", "gx_fct_target_vs_actual"}
+        "gx_int_plan_values",
+        "gx_stg_actuals",
+        "gx_int_observations",
+        "gx_int_observations_mapped",
+        "gx_fct_indicator_value",
+        "gx_fct_target_vs_actual",
+    }
 
     # Every value cell of every table in raw/plans is a row of the mart, its text intact.
     expected = list(plan_value_cells(workspace / "raw"))
@@ -50,25 +55,38 @@ def test_full_refresh_builds_every_published_value(refreshed):
     # the published file says which run built it, from which inputs, with which checks
     [(run_id, failed, inputs)] = _query("SELECT run_id, checks_failed, input_files FROM meta.build_info")
     assert run_id == result.run_id and failed == 0 and "actuals/reference_2015_2024.csv" in json.loads(inputs)
-    assert _query("SELECT raw_value, comparator, value, unit, reported_status FROM marts.fct_indicator_value "
-                  "WHERE document_id = 'dongtou_14th' AND indicator = '特种设备万台事故率' AND value_kind = 'target'") == [
-        ("≤0.42", "<=", 0.42, "%", "已完成")]
+    assert _query(
+        "SELECT raw_value, comparator, value, unit, reported_status FROM marts.fct_indicator_value "
+        "WHERE document_id = 'dongtou_14th' AND indicator = '特种设备万台事故率' AND value_kind = 'target'"
+    ) == [("≤0.42", "<=", 0.42, "%", "已完成")]
     # The 十三五 completion table: computed verdict beside the reported one.
-    assert _query("SELECT verdict, reported_verdict, reported_status_agrees FROM marts.fct_target_vs_actual "
-                  "WHERE document_id = 'dongtou_14th' AND indicator = '10.装配式建筑占新建建筑比例'") == [
-        ("not_met", "not_met", True)]
+    assert _query(
+        "SELECT verdict, reported_verdict, reported_status_agrees FROM marts.fct_target_vs_actual "
+        "WHERE document_id = 'dongtou_14th' AND indicator = '10.装配式建筑占新建建筑比例'"
+    ) == [("not_met", "not_met", True)]
     # A 十四五 target beside its own table's 2020 baseline.
-    assert _query("SELECT base_source, base_value, target_value, required_change FROM marts.fct_target_vs_13th_actual "
-                  "WHERE document_id = 'sanmen_14th' AND indicator = '农产品质量安全监测合格率'") == [
-        ("own_table_baseline", 98.1, 98.2, pytest.approx(0.1))]
+    assert _query(
+        "SELECT base_source, base_value, target_value, required_change FROM marts.fct_target_vs_13th_actual "
+        "WHERE document_id = 'sanmen_14th' AND indicator = '农产品质量安全监测合格率'"
+    ) == [("own_table_baseline", 98.1, 98.2, pytest.approx(0.1))]
 
 
 def test_the_warehouse_opens_read_only_in_a_duckdb_1x_client(refreshed):
     """BI drivers and the duckdb CLI are DuckDB 1.x: the file must stay in a storage format they read."""
     cli = Path(sys.executable).parent / "duckdb"
-    done = subprocess.run([str(cli), "-readonly", "-csv", os.environ["PLANWATCH_WAREHOUSE"], "-c",
-                           "SELECT version() LIKE 'v1.%', count(*) FROM marts.fct_indicator_value"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            str(cli),
+            "-readonly",
+            "-csv",
+            os.environ["PLANWATCH_WAREHOUSE"],
+            "-c",
+            "SELECT version() LIKE 'v1.%', count(*) FROM marts.fct_indicator_value",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1:] == [f"true,{len(list(plan_value_cells(PROJECT_ROOT / 'raw')))}"]
 
@@ -86,8 +104,9 @@ def test_a_failing_gx_suite_blocks_the_marts(refreshed, tmp_path, monkeypatch):
     suites = tmp_path / "expectations"
     shutil.copytree(PROJECT_ROOT / "expectations", suites)
     stricter = json.loads((suites / "stg_actuals.json").read_text(encoding="utf-8"))
-    stricter["expectations"].append({"type": "expect_column_values_to_not_be_in_set",
-                                     "kwargs": {"column": "unit", "value_set": ["百分点"]}})
+    stricter["expectations"].append(
+        {"type": "expect_column_values_to_not_be_in_set", "kwargs": {"column": "unit", "value_set": ["百分点"]}}
+    )
     (suites / "stg_actuals.json").write_text(json.dumps(stricter, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("PLANWATCH_EXPECTATIONS", str(suites))
     header, first = rows[0], rows[2]
@@ -147,8 +166,10 @@ def test_every_published_name_maps_to_the_catalog(refreshed):
     assert _query("SELECT count(*) FROM intermediate.int_observations WHERE indicator_id IS NULL") == [(0,)]
     assert _query("SELECT count(*) FROM marts.indicator_mapping_candidates") == [(0,)]
     # synonyms across plans meet under one id
-    ids = _query("SELECT DISTINCT indicator_id FROM marts.fct_indicator_value WHERE indicator IN "
-                 "('主要农产品质量安全监测合格率', '农产品质量安全监测合格率', '主要农产品质量抽检合格率')")
+    ids = _query(
+        "SELECT DISTINCT indicator_id FROM marts.fct_indicator_value WHERE indicator IN "
+        "('主要农产品质量安全监测合格率', '农产品质量安全监测合格率', '主要农产品质量抽检合格率')"
+    )
     assert len(ids) == 1
 
 
@@ -159,8 +180,9 @@ def test_an_unmapped_actual_only_warns_and_gets_candidates(refreshed):
     assert result.success
     check = _checks(result)[("intermediate/int_observations", "gx_int_observations_mapped")]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
-    candidates = _query("SELECT candidate_indicator_id FROM marts.indicator_mapping_candidates "
-                        "WHERE candidate_rank = 1")
+    candidates = _query(
+        "SELECT candidate_indicator_id FROM marts.indicator_mapping_candidates WHERE candidate_rank = 1"
+    )
     assert candidates == [("drinking_water_source_compliance_rate",)]
 
 

@@ -13,13 +13,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_RAW
+from planwatch.contract import ACTUALS_COLUMNS, RawFileError, read_plan_document
 from planwatch.ingest import ingest_actuals, ingest_plans
-from planwatch.raw_files import ACTUALS_COLUMNS, RawFileError, read_plan_document
 
 GOOD = {
-    "region_code": "330300", "region_name": "温州市", "indicator": "市区空气质量优良率", "year": "2019",
-    "raw_value": "97.0", "unit": "%", "scope": "市区", "period": "year", "status": "normal", "measure": "level",
-    "source_title": "温州市2019年统计公报", "source_url": "", "published_date": "2020-03-24", "source_fragment": "",
+    "region_code": "330300",
+    "region_name": "温州市",
+    "indicator": "市区空气质量优良率",
+    "year": "2019",
+    "raw_value": "97.0",
+    "unit": "%",
+    "scope": "市区",
+    "period": "year",
+    "status": "normal",
+    "measure": "level",
+    "source_title": "温州市2019年统计公报",
+    "source_url": "",
+    "published_date": "2020-03-24",
+    "source_fragment": "",
     "note": "",
 }
 
@@ -68,6 +79,7 @@ def _write_actuals(path: Path, rows: list[dict]) -> None:
 
 # ---- 5. every bad file named, never a crash --------------------------------------------------------------------
 
+
 def _huge_cell(folder: Path) -> tuple[Path, int]:
     table = folder / "t1.csv"
     rows = list(csv.reader(table.open(encoding="utf-8", newline="")))
@@ -104,17 +116,22 @@ def _year_as_boolean(folder: Path) -> tuple[Path, None]:
     return folder / "manifest.json", None
 
 
-@pytest.mark.parametrize("spoil, says", [
-    (_huge_cell, "field larger than field limit"),
-    (_manifest_in_gbk, "not UTF-8 text"),
-    (_source_line_as_text, "expected a whole number, got 'line 112'"),
-    (_table_as_number, "expected each table to be a JSON object, got 123"),
-    (_year_as_boolean, "needs a whole-number year"),
-], ids=["cell-over-128KiB", "manifest-not-utf8", "source-line-text", "table-not-an-object", "year-boolean"])
+@pytest.mark.parametrize(
+    "spoil, says",
+    [
+        (_huge_cell, "field larger than field limit"),
+        (_manifest_in_gbk, "not UTF-8 text"),
+        (_source_line_as_text, "expected a whole number, got 'line 112'"),
+        (_table_as_number, "expected each table to be a JSON object, got 123"),
+        (_year_as_boolean, "needs a whole-number year"),
+    ],
+    ids=["cell-over-128KiB", "manifest-not-utf8", "source-line-text", "table-not-an-object", "year-boolean"],
+)
 def test_a_bad_plan_file_is_named_and_set_aside_while_the_rest_loads(conn, raw, spoil, says):
     assert not _plans(conn, raw).rejected
-    cells_before = conn.execute("SELECT * EXCLUDE (_loaded_at) FROM raw.plan_cells WHERE document_id = 'sanmen_14th' "
-                                "ORDER BY ALL").fetchall()
+    cells_before = conn.execute(
+        "SELECT * EXCLUDE (_loaded_at) FROM raw.plan_cells WHERE document_id = 'sanmen_14th' ORDER BY ALL"
+    ).fetchall()
     path, row = spoil(raw / "plans" / "sanmen_14th")
     shutil.copytree(FIXTURE_RAW / "plans" / "dongtou_14th", raw / "plans" / "dongtou_14th")
 
@@ -122,16 +139,24 @@ def test_a_bad_plan_file_is_named_and_set_aside_while_the_rest_loads(conn, raw, 
     [error] = report.rejected
     assert error.path == str(path) and error.row == row and says in str(error), str(error)
     assert _documents(conn) == ["dongtou_14th", "linhai_14th", "sanmen_14th"]  # the new one loaded beside it
-    assert conn.execute("SELECT * EXCLUDE (_loaded_at) FROM raw.plan_cells WHERE document_id = 'sanmen_14th' "
-                        "ORDER BY ALL").fetchall() == cells_before  # what it loaded before stays
+    assert (
+        conn.execute(
+            "SELECT * EXCLUDE (_loaded_at) FROM raw.plan_cells WHERE document_id = 'sanmen_14th' ORDER BY ALL"
+        ).fetchall()
+        == cells_before
+    )  # what it loaded before stays
     [(quarantined,)] = conn.execute("SELECT quarantined_as FROM raw._rejections").fetchall()
     assert Path(quarantined).read_bytes() == path.read_bytes()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(manifest=st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-                             lambda children: st.lists(children) | st.dictionaries(st.text(), children),
-                             max_leaves=30))
+@given(
+    manifest=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+        max_leaves=30,
+    )
+)
 def test_any_json_as_a_manifest_is_refused_by_name_or_read(tmp_path, manifest):
     folder = tmp_path / "plans" / "fuzz_doc"
     folder.mkdir(parents=True, exist_ok=True)
@@ -149,9 +174,15 @@ _FIELDS = sorted(_valid_manifest())
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(field=st.sampled_from(_FIELDS + ["tables.0", "tables.0.columns", "tables.0.columns.0"]),
-       value=st.none() | st.booleans() | st.integers() | st.text() | st.lists(st.integers(), max_size=3)
-       | st.dictionaries(st.text(max_size=5), st.integers(), max_size=3))
+@given(
+    field=st.sampled_from(_FIELDS + ["tables.0", "tables.0.columns", "tables.0.columns.0"]),
+    value=st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text()
+    | st.lists(st.integers(), max_size=3)
+    | st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+)
 def test_a_valid_manifest_with_one_field_of_any_kind_is_refused_by_name_or_read(tmp_path, field, value):
     folder = tmp_path / "plans" / "sanmen_14th"
     if not folder.exists():
@@ -203,14 +234,27 @@ def test_any_bytes_in_a_plan_folder_never_crash_the_ingest(tmp_path, data):
 
 # ---- 6. identity checks ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("changes, column, says", [
-    ({"region_name": "临海市"}, "region_name", "expected the name of region 331022, which is '三门县', got '临海市'"),
-    ({"region_code": "331082"}, "region_name", "expected the name of region 331082, which is '临海市' or '临海'"),
-    ({"admin_level": "prefecture"}, "admin_level", "expected 'county' for region 331022 by the gazetteer"),
-    ({"parent_code": "330300", "parent_name": "温州市"}, "parent_code", "expected the parent of region 331022: 331000"),
-    ({"parent_name": "温州市"}, "parent_name", "expected the name of region 331000, which is '台州市'"),
-    ({"province_code": "320000"}, "province_code", "expected 330000"),
-], ids=["name-of-another-code", "code-of-another-region", "level", "parent", "parent-name", "province"])
+
+@pytest.mark.parametrize(
+    "changes, column, says",
+    [
+        (
+            {"region_name": "临海市"},
+            "region_name",
+            "expected the name of region 331022, which is '三门县', got '临海市'",
+        ),
+        ({"region_code": "331082"}, "region_name", "expected the name of region 331082, which is '临海市' or '临海'"),
+        ({"admin_level": "prefecture"}, "admin_level", "expected 'county' for region 331022 by the gazetteer"),
+        (
+            {"parent_code": "330300", "parent_name": "温州市"},
+            "parent_code",
+            "expected the parent of region 331022: 331000",
+        ),
+        ({"parent_name": "温州市"}, "parent_name", "expected the name of region 331000, which is '台州市'"),
+        ({"province_code": "320000"}, "province_code", "expected 330000"),
+    ],
+    ids=["name-of-another-code", "code-of-another-region", "level", "parent", "parent-name", "province"],
+)
 def test_a_manifest_whose_region_contradicts_the_gazetteer_is_refused(tmp_path, changes, column, says):
     folder = tmp_path / "plans" / "sanmen_14th"
     shutil.copytree(FIXTURE_RAW / "plans" / "sanmen_14th", folder)
@@ -229,7 +273,8 @@ def test_a_code_the_gazetteer_lacks_is_accepted_with_a_warning_and_kept_apart(co
     [warning] = report.warnings
     assert "331099 is not in the gazetteer" in warning and "plans/sanmen_14th/manifest.json" in warning
     assert conn.execute("SELECT region_code FROM raw.plan_documents WHERE document_id = 'sanmen_14th'").fetchone() == (
-        "331099",)
+        "331099",
+    )
 
 
 def test_the_same_document_in_a_second_folder_is_refused_naming_the_first(conn, raw):
@@ -261,6 +306,7 @@ def test_a_folder_that_supersedes_another_replaces_it(conn, raw):
 
 # ---- 8. no silent input changes --------------------------------------------------------------------------------
 
+
 def test_upper_case_extensions_are_inputs(conn, raw):
     folder = raw / "plans" / "linhai_14th"
     (folder / "t2.csv").rename(folder / "T2.CSV")
@@ -271,8 +317,9 @@ def test_upper_case_extensions_are_inputs(conn, raw):
     manifest["tables"][1]["file"] = "T2.CSV"
     _write_manifest(folder, manifest)
     assert not _plans(conn, raw).rejected
-    assert conn.execute("SELECT count(DISTINCT _source_file) FROM raw.plan_cells "
-                        "WHERE _source_file = 'plans/linhai_14th/T2.CSV'").fetchone() == (1,)
+    assert conn.execute(
+        "SELECT count(DISTINCT _source_file) FROM raw.plan_cells WHERE _source_file = 'plans/linhai_14th/T2.CSV'"
+    ).fetchone() == (1,)
     _write_actuals(raw / "actuals" / "FIGURES.CSV", [GOOD])
     assert _actuals(conn, raw).loaded == ["actuals/FIGURES.CSV"]
 
@@ -284,8 +331,9 @@ def test_a_stray_table_with_an_upper_case_extension_is_named(conn, raw):
     assert error.path == str(folder / "T9.CSV") and "not listed in manifest.json" in str(error)
 
 
-@pytest.mark.parametrize("name", ["._figures.csv", "~$figures.xlsx", ".~lock.figures.csv#", ".hidden.csv",
-                                  "Thumbs.db", "notes.txt"])
+@pytest.mark.parametrize(
+    "name", ["._figures.csv", "~$figures.xlsx", ".~lock.figures.csv#", ".hidden.csv", "Thumbs.db", "notes.txt"]
+)
 def test_side_files_are_ignored_and_listed(conn, raw, name):
     _write_actuals(raw / "actuals" / "figures.csv", [GOOD])
     (raw / "actuals" / name).write_bytes(b"\x00\x01 not a table")
@@ -304,24 +352,38 @@ def test_line_breaks_inside_cells_are_kept_as_published(conn, raw):
     with table.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
     assert not _plans(conn, raw).rejected
-    texts = [r[0] for r in conn.execute("SELECT cell_text FROM raw.plan_cells WHERE document_id = 'sanmen_14th' "
-                                        "AND row_no IN (1, 2) AND column_name = ? ORDER BY row_no",
-                                        [rows[0][1]]).fetchall()]
+    texts = [
+        r[0]
+        for r in conn.execute(
+            "SELECT cell_text FROM raw.plan_cells WHERE document_id = 'sanmen_14th' "
+            "AND row_no IN (1, 2) AND column_name = ? ORDER BY row_no",
+            [rows[0][1]],
+        ).fetchall()
+    ]
     assert texts == ["产品质量\n(第一行)", "服务质量\u2028第二行"]
 
 
-@pytest.mark.parametrize("indicator, says", [
-    ("空气质量\x00优良率", "U+0000"),
-    ("空气质量\x07优良率", "U+0007"),
-    ("空气质量\u200b优良率", "U+200B ZERO WIDTH SPACE"),
-    ("空气质量\ufeff优良率", "U+FEFF"),
-    ("空气质量\u3000优良率", "U+3000 IDEOGRAPHIC SPACE"),
-    ("空气质量\u00a0优良率", "U+00A0 NO-BREAK SPACE"),
-], ids=["nul", "bell", "zero-width-space", "bom-inside", "ideographic-space", "no-break-space"])
+@pytest.mark.parametrize(
+    "indicator, says",
+    [
+        ("空气质量\x00优良率", "U+0000"),
+        ("空气质量\x07优良率", "U+0007"),
+        ("空气质量\u200b优良率", "U+200B ZERO WIDTH SPACE"),
+        ("空气质量\ufeff优良率", "U+FEFF"),
+        ("空气质量\u3000优良率", "U+3000 IDEOGRAPHIC SPACE"),
+        ("空气质量\u00a0优良率", "U+00A0 NO-BREAK SPACE"),
+    ],
+    ids=["nul", "bell", "zero-width-space", "bom-inside", "ideographic-space", "no-break-space"],
+)
 def test_invisible_characters_in_an_actual_are_refused_naming_row_and_column(conn, raw, indicator, says):
     path = raw / "actuals" / "figures.csv"
-    _write_actuals(path, [GOOD | {"indicator": "市区PM2.5年均浓度", "raw_value": "28", "unit": "微克/立方米"},
-                          GOOD | {"indicator": indicator}])
+    _write_actuals(
+        path,
+        [
+            GOOD | {"indicator": "市区PM2.5年均浓度", "raw_value": "28", "unit": "微克/立方米"},
+            GOOD | {"indicator": indicator},
+        ],
+    )
     [error] = _actuals(conn, raw).rejected
     assert (error.path, error.row, error.column) == (str(path), 3, "indicator") and says in str(error), str(error)
 
@@ -330,8 +392,14 @@ def test_the_conflict_check_cannot_be_fooled_by_invisible_characters(conn, raw):
     """Three spellings of one figure that look the same: they never become three figures of 洞头区 2023."""
     path = raw / "actuals" / "figures.csv"
     base = GOOD | {"region_code": "330305", "region_name": "洞头区", "indicator": "空气质量优良率", "year": "2023"}
-    _write_actuals(path, [base, base | {"indicator": "空气质量\u200b优良率", "raw_value": "96.1"},
-                          base | {"indicator": "空气质量\u3000优良率", "raw_value": "95.0"}])
+    _write_actuals(
+        path,
+        [
+            base,
+            base | {"indicator": "空气质量\u200b优良率", "raw_value": "96.1"},
+            base | {"indicator": "空气质量\u3000优良率", "raw_value": "95.0"},
+        ],
+    )
     report = _actuals(conn, raw)
     assert [e.row for e in report.rejected] == [3]
     assert conn.execute("SELECT count(*) FROM raw.actuals").fetchone() == (0,)

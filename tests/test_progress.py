@@ -5,17 +5,33 @@ import pytest
 from planwatch.progress import assess, assess_without_target, score_from_ratio, status_from_ratio
 
 
-@pytest.mark.parametrize("ratio, status", [
-    (1.2, "on_track"), (0.95, "on_track"), (0.9499, "moderate"), (0.60, "moderate"), (0.5999, "limited"),
-    (0.0, "limited"), (-0.0001, "deterioration"),
-])
+@pytest.mark.parametrize(
+    "ratio, status",
+    [
+        (1.2, "on_track"),
+        (0.95, "on_track"),
+        (0.9499, "moderate"),
+        (0.60, "moderate"),
+        (0.5999, "limited"),
+        (0.0, "limited"),
+        (-0.0001, "deterioration"),
+    ],
+)
 def test_published_cut_offs(ratio, status):
     assert status_from_ratio(ratio) == status
 
 
-@pytest.mark.parametrize("ratio, score", [
-    (0.6, 7.1429 * 0.6 - 4.2857), (1.0, 2.8572), (2.0, 5.0), (0.5, 4.1667 * 0.5 - 2.5), (0.0, -2.5), (-1.0, -5.0),
-])
+@pytest.mark.parametrize(
+    "ratio, score",
+    [
+        (0.6, 7.1429 * 0.6 - 4.2857),
+        (1.0, 2.8572),
+        (2.0, 5.0),
+        (0.5, 4.1667 * 0.5 - 2.5),
+        (0.0, -2.5),
+        (-1.0, -5.0),
+    ],
+)
 def test_published_scores(ratio, score):
     assert score_from_ratio(ratio) == pytest.approx(score)
 
@@ -91,5 +107,6 @@ def test_one_definition_of_meeting_a_target_for_verdicts_and_progress():
     assert meets(28.0, 30.0, "lower") and meets(28.0, 30.0, "<=")
     assert assess(2020, 90.0, 2023, 96.0, 2025, 96.0, ">", None).status != "achieved"
     assert assess(2020, 90.0, 2023, 96.0, 2025, 96.0, ">=", None).status == "achieved"
-    assert assess(2020, 90.0, 2023, 93.0, 2025, 96.0, ">=", None) == assess(2020, 90.0, 2023, 93.0, 2025, 96.0,
-                                                                            "higher", None)
+    assert assess(2020, 90.0, 2023, 93.0, 2025, 96.0, ">=", None) == assess(
+        2020, 90.0, 2023, 93.0, 2025, 96.0, "higher", None
+    )

@@ -6,9 +6,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from conftest import fake_build
@@ -47,8 +45,10 @@ def test_readers_never_see_an_error_or_a_mix_while_refreshes_publish(tmp_path):
     publish(_build(tmp_path / "build.duckdb", 1), published, versions, "run-1", _checks(1))
     script = tmp_path / "reader.py"
     script.write_text(READER, encoding="utf-8")
-    readers = [subprocess.Popen([sys.executable, str(script), str(published), "6"], stdout=subprocess.PIPE,
-                                text=True) for _ in range(3)]
+    readers = [
+        subprocess.Popen([sys.executable, str(script), str(published), "6"], stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
     time.sleep(1.0)  # readers are connected and querying
     for version in range(2, 8):
         build = _build(tmp_path / "build.duckdb", version)

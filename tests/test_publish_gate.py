@@ -16,7 +16,6 @@ from conftest import fake_build, refresh
 from planwatch import publish as publishing
 from planwatch.publish import PublishRefused, RunChecks, build_info, kept_versions, publish
 
-
 _build = fake_build
 
 
@@ -39,12 +38,23 @@ def _untouched(target, versions):
     assert not list(target.parent.glob(".*.publishing"))
 
 
-@pytest.mark.parametrize("checks, says", [
-    (RunChecks(frozenset({"staging/stg_actuals:gx_a", "staging/stg_actuals:gx_b"}),
-               [_check("gx_a"), _check("gx_b", passed=False)]), "1 check(s) failed: staging/stg_actuals:gx_b"),
-    (RunChecks(frozenset({"staging/stg_actuals:gx_a", "staging/stg_actuals:gx_b"}), [_check("gx_a")]),
-     "1 planned check(s) have no result: staging/stg_actuals:gx_b"),
-], ids=["an-error-check-failed", "a-planned-check-has-no-result"])
+@pytest.mark.parametrize(
+    "checks, says",
+    [
+        (
+            RunChecks(
+                frozenset({"staging/stg_actuals:gx_a", "staging/stg_actuals:gx_b"}),
+                [_check("gx_a"), _check("gx_b", passed=False)],
+            ),
+            "1 check(s) failed: staging/stg_actuals:gx_b",
+        ),
+        (
+            RunChecks(frozenset({"staging/stg_actuals:gx_a", "staging/stg_actuals:gx_b"}), [_check("gx_a")]),
+            "1 planned check(s) have no result: staging/stg_actuals:gx_b",
+        ),
+    ],
+    ids=["an-error-check-failed", "a-planned-check-has-no-result"],
+)
 def test_the_gate_refuses_and_nothing_changes(tmp_path, published, checks, says):
     target, versions = published
     with pytest.raises(PublishRefused, match=re.escape(says)):
@@ -64,8 +74,12 @@ def test_the_gate_is_asked_again_at_the_replace(tmp_path, published):
     keeps the run from publishing: the run's records are read again right before os.replace."""
     target, versions = published
     planned = frozenset({"staging/stg_actuals:gx_a", "staging/stg_actuals:gx_b"})
-    answers = iter([RunChecks(planned, [_check("gx_a"), _check("gx_b")]),
-                    RunChecks(planned, [_check("gx_a"), _check("gx_b", passed=False)])])
+    answers = iter(
+        [
+            RunChecks(planned, [_check("gx_a"), _check("gx_b")]),
+            RunChecks(planned, [_check("gx_a"), _check("gx_b", passed=False)]),
+        ]
+    )
     with pytest.raises(PublishRefused, match="gx_b"):
         publish(_build(tmp_path / "build.duckdb", 2), target, versions, "run-2", lambda: next(answers))
     _untouched(target, versions)
@@ -83,6 +97,7 @@ def test_a_publish_that_fails_half_way_leaves_no_partial_files(tmp_path, publish
                 f.write(b"half a copy")
             raise OSError(errno.ENOSPC, "No space left on device", str(destination))
         return real_copy(source, destination, **options)
+
     monkeypatch.setattr(publishing.shutil, "copyfile", fill_the_disk)
     with pytest.raises(OSError, match="No space left"):
         publish(_build(tmp_path / "build.duckdb", 2), target, versions, "run-2", [_check("gx_a")])
@@ -108,8 +123,10 @@ def test_a_publish_killed_after_the_replace_keeps_its_version_and_one_killed_bef
 
 # ---- through a real refresh ------------------------------------------------------------------------------------
 
-HEADER = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
-          "source_url,published_date,source_fragment,note\n")
+HEADER = (
+    "region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
+    "source_url,published_date,source_fragment,note\n"
+)
 
 
 def _query(sql):
@@ -117,20 +134,23 @@ def _query(sql):
         return conn.execute(sql).fetchall()
 
 
-def test_a_narrower_scope_passes_the_contract_and_the_suites_alike_and_is_never_the_regions(workspace, capsys,
-                                                                                             monkeypatch):
+def test_a_narrower_scope_passes_the_contract_and_the_suites_alike_and_is_never_the_regions(
+    workspace, capsys, monkeypatch
+):
     """The red team's trial: a 城区 figure passed the contract and failed the blocking suite (two lists of scopes),
     and the run published anyway. Now one vocabulary classes it part-of-region for both; it is published, and no
     verdict or progress reads it as the region's figure. Then the disk fills up while publishing: the run does not
     publish, and its summary says why."""
     (workspace / "raw" / "actuals" / "urban.csv").write_text(
         HEADER + "330300,温州市,城区空气质量优良率,2023,96.5,%,城区,year,normal,level,测试来源,,2024-03-01,,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = refresh()
     gx = {c.check_name: c for c in result.get_asset_check_evaluations()}["gx_stg_actuals"]
     assert gx.passed
-    assert _query("SELECT scope, scope_class, is_whole_region FROM marts.fct_actual WHERE source_file = "
-                  "'actuals/urban.csv'") == [("城区", "part_of_region", False)]
+    assert _query(
+        "SELECT scope, scope_class, is_whole_region FROM marts.fct_actual WHERE source_file = 'actuals/urban.csv'"
+    ) == [("城区", "part_of_region", False)]
     assert _query("SELECT checks_failed FROM meta.build_info") == [(0,)]
     before = _query("SELECT run_id FROM meta.build_info")
 
@@ -142,6 +162,7 @@ def test_a_narrower_scope_passes_the_contract_and_the_suites_alike_and_is_never_
         if str(destination).endswith(".publishing"):
             raise OSError(errno.ENOSPC, "No space left on device", str(destination))
         return real_copy(source, destination, **options)
+
     with open(workspace / "raw" / "actuals" / "urban.csv", "a", encoding="utf-8") as f:
         f.write("330300,温州市,城区PM2.5年均浓度,2023,25,微克/立方米,城区,year,normal,level,测试来源,,2024-03-01,,\n")
     monkeypatch.setattr(publishing.shutil, "copyfile", fill_the_disk)
@@ -159,8 +180,25 @@ def test_a_file_with_a_scope_outside_the_vocabulary_is_refused_by_row_and_column
     (raw / "actuals").mkdir(parents=True)
     with open(raw / "actuals" / "figures.csv", "w", encoding="utf-8", newline="") as f:
         f.write(HEADER)
-        csv.writer(f).writerow(["330300", "温州市", "空气质量优良率", "2023", "96.5", "%", "城东片区", "year", "normal",
-                                "level", "测试来源", "", "2024-03-01", "", ""])
+        csv.writer(f).writerow(
+            [
+                "330300",
+                "温州市",
+                "空气质量优良率",
+                "2023",
+                "96.5",
+                "%",
+                "城东片区",
+                "year",
+                "normal",
+                "level",
+                "测试来源",
+                "",
+                "2024-03-01",
+                "",
+                "",
+            ]
+        )
     with duckdb.connect() as conn:
         [error] = ingest_actuals(conn, raw, tmp_path / "quarantine").rejected
     assert (error.row, error.column) == (2, "scope") and "'城东片区'" in str(error)

@@ -10,8 +10,10 @@ from conftest import refresh
 from planwatch.checksums import table_checksums
 
 REFUSALS = "analytics.rejected_inputs"
-HEADER = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
-          "source_url,published_date,source_fragment,note\n")
+HEADER = (
+    "region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
+    "source_url,published_date,source_fragment,note\n"
+)
 
 
 def _published():
@@ -24,7 +26,9 @@ def _query(sql):
 
 
 def _content():
-    return {k: v for k, v in table_checksums(_published()).items() if k not in (REFUSALS, "analytics.rejection_history")}
+    return {
+        k: v for k, v in table_checksums(_published()).items() if k not in (REFUSALS, "analytics.rejection_history")
+    }
 
 
 def _bad_files(raw):
@@ -33,7 +37,8 @@ def _bad_files(raw):
     (actuals / "renamed_column.csv").write_text(HEADER.replace("raw_value", "value"), encoding="utf-8")
     (actuals / "text_in_value.csv").write_text(
         HEADER + "330300,温州市,市区空气质量优良率,2023,待公布,%,市区,year,normal,level,测试来源,,2024-03-01,,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     plan = raw / "plans" / "escape_14th"
     plan.mkdir()
     manifest = json.loads((raw / "plans" / "sanmen_14th" / "manifest.json").read_text(encoding="utf-8"))
@@ -50,13 +55,20 @@ def test_bad_files_are_refused_and_set_aside_while_everything_published_stays(wo
 
     _bad_files(raw)
     result = refresh()
-    accepted = {c.asset_key.to_user_string(): c for c in result.get_asset_check_evaluations()
-                if c.check_name == "raw_files_accepted"}
+    accepted = {
+        c.asset_key.to_user_string(): c
+        for c in result.get_asset_check_evaluations()
+        if c.check_name == "raw_files_accepted"
+    }
     assert not accepted["raw/actuals"].passed and not accepted["raw/plan_documents"].passed
     assert _content() == before
     refused = {r[0]: r[1:] for r in _query(f"SELECT source_file, row_no, column_name, message FROM {REFUSALS}")}
-    assert set(refused) >= {"actuals/empty.csv", "actuals/renamed_column.csv", "actuals/text_in_value.csv",
-                            "plans/escape_14th/manifest.json"}, refused
+    assert set(refused) >= {
+        "actuals/empty.csv",
+        "actuals/renamed_column.csv",
+        "actuals/text_in_value.csv",
+        "plans/escape_14th/manifest.json",
+    }, refused
     assert refused["actuals/text_in_value.csv"][:2] == (2, "raw_value")
     assert refused["actuals/renamed_column.csv"][0] == 1 and "raw_value" in refused["actuals/renamed_column.csv"][2]
     quarantine = workspace / "warehouse" / "quarantine"
@@ -74,13 +86,16 @@ def test_bad_files_are_refused_and_set_aside_while_everything_published_stays(wo
     # a good file beside them loads; the bad ones stay out
     (raw / "actuals" / "new_good.csv").write_text(
         HEADER + "330300,温州市,市区空气质量优良率,2023,95.1,%,市区,year,normal,level,测试来源,,2024-03-01,,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     refresh()
     assert _query("SELECT count(*) FROM marts.fct_actual") == [(actuals_before[0][0] + 1,)]
     assert _query("SELECT raw_value FROM marts.fct_actual WHERE source_file = 'actuals/new_good.csv'") == [("95.1",)]
 
     # a good file replaced by a broken version keeps the rows it loaded before
-    (raw / "actuals" / "new_good.csv").write_text(HEADER + "330300,温州市,市区空气质量优良率,2023,九十五,%,"
-                                                  "市区,year,normal,level,测试来源,,2024-03-01,,\n", encoding="utf-8")
+    (raw / "actuals" / "new_good.csv").write_text(
+        HEADER + "330300,温州市,市区空气质量优良率,2023,九十五,%,市区,year,normal,level,测试来源,,2024-03-01,,\n",
+        encoding="utf-8",
+    )
     refresh()
     assert _query("SELECT raw_value FROM marts.fct_actual WHERE source_file = 'actuals/new_good.csv'") == [("95.1",)]

@@ -6,7 +6,6 @@ process that keeps replacing, or rewriting in place, an actuals file while real 
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -16,19 +15,23 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT_ROOT, refresh
+from conftest import refresh
 from planwatch import readonce
 from planwatch.ingest import ingest_actuals
 from planwatch.readonce import FileChanging, read_once
 
-HEADER = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
-          "source_url,published_date,source_fragment,note\n")
+HEADER = (
+    "region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
+    "source_url,published_date,source_fragment,note\n"
+)
 
 
 def version(k: int, rows: int = 1000) -> bytes:
     """Version k of a file of `rows` figures; every figure of version k has the value k (so a mix shows)."""
-    lines = [f"330300,温州市,测试指标{i},2019,{k}.5,%,市区,year,normal,level,测试来源 {k},,2020-03-24,,\n"
-             for i in range(rows)]
+    lines = [
+        f"330300,温州市,测试指标{i},2019,{k}.5,%,市区,year,normal,level,测试来源 {k},,2020-03-24,,\n"
+        for i in range(rows)
+    ]
     return (HEADER + "".join(lines)).encode("utf-8")
 
 
@@ -58,8 +61,9 @@ def _during_read(monkeypatch, after_bytes: int, change) -> None:
         def __exit__(self, *exc):
             self.f.close()
 
-    monkeypatch.setattr(readonce, "open", lambda path, mode="r", *a, **k: Reader(real_open(path, mode, *a, **k)),
-                        raising=False)
+    monkeypatch.setattr(
+        readonce, "open", lambda path, mode="r", *a, **k: Reader(real_open(path, mode, *a, **k)), raising=False
+    )
 
 
 def test_the_hash_is_of_the_bytes_read(tmp_path):
@@ -79,6 +83,7 @@ def test_a_file_rewritten_in_place_while_it_is_read_is_refused(tmp_path, monkeyp
         with open(path, "r+b") as f:
             f.seek(4000)
             f.write(b"2")
+
     _during_read(monkeypatch, 2048, rewrite)
     with pytest.raises(FileChanging, match="changed while it was being read"):
         read_once(path)
@@ -144,7 +149,8 @@ def test_a_changing_file_keeps_its_earlier_rows_and_is_read_again_next_time(tmp_
         assert report.loaded == ["actuals/figures.csv"]
         assert conn.execute("SELECT DISTINCT raw_value FROM raw.actuals").fetchall() == [("3.5",)]
         assert conn.execute("SELECT content_hash FROM raw._files").fetchone() == (
-            hashlib.sha256(version(3, rows=50)).hexdigest(),)
+            hashlib.sha256(version(3, rows=50)).hexdigest(),
+        )
 
 
 # ---- the trials: a real writer, real refreshes -------------------------------------------------------------------
@@ -175,10 +181,15 @@ WRITER = textwrap.dedent("""
 
 def _published_figures(published: Path) -> tuple[set, str]:
     with duckdb.connect(str(published), read_only=True) as conn:
-        values = {r for r in conn.execute("SELECT DISTINCT raw_value, count(*) OVER () FROM marts.fct_actual "
-                                          "WHERE source_file = 'actuals/moving.csv'").fetchall()}
-        [digest] = conn.execute("SELECT content_hash FROM meta.build_inputs WHERE source_file = 'actuals/moving.csv'"
-                                ).fetchone() or [None]
+        values = set(
+            conn.execute(
+                "SELECT DISTINCT raw_value, count(*) OVER () FROM marts.fct_actual "
+                "WHERE source_file = 'actuals/moving.csv'"
+            ).fetchall()
+        )
+        [digest] = conn.execute(
+            "SELECT content_hash FROM meta.build_inputs WHERE source_file = 'actuals/moving.csv'"
+        ).fetchone() or [None]
     return values, digest
 
 

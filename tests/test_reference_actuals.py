@@ -7,20 +7,20 @@ Unit tier: the contract reader and the value parser only, no refresh."""
 
 import csv
 import re
-from pathlib import Path
 
 import pytest
 
 from conftest import PROJECT_ROOT
-from planwatch.raw_files import iter_actuals
+from planwatch.contract import iter_actuals
 from planwatch.values import parse_value, resolve_unit
 
 ACTUALS = PROJECT_ROOT / "raw" / "actuals"
 RAW_FILE = ACTUALS / "reference_2020_2025_more.csv"
 EARLIER_FILE = ACTUALS / "reference_2015_2024.csv"
 SOURCE = PROJECT_ROOT.parent / "shared" / "reference" / "actuals_2020_2025_more.csv"
-needs_source = pytest.mark.skipif(not SOURCE.is_file(), reason=f"the source list is not at {SOURCE} (it sits "
-                                                                 "beside the project, not in a clone)")
+needs_source = pytest.mark.skipif(
+    not SOURCE.is_file(), reason=f"the source list is not at {SOURCE} (it sits beside the project, not in a clone)"
+)
 
 # Rows of the source list (spreadsheet numbering: the header is row 1) that are NOT carried, each with its reason.
 EXCLUDED = {
@@ -63,8 +63,14 @@ def printed_in(value: str, fragment: str) -> bool:
 
 def figure_key(row: dict) -> tuple:
     """How the loader and stg_actuals identify a figure: an empty scope is 全域, an empty period a year."""
-    return (row["region_code"], row["indicator"], row["year"], row["scope"] or "全域", row["period"] or "year",
-            row["period_date"])
+    return (
+        row["region_code"],
+        row["indicator"],
+        row["year"],
+        row["scope"] or "全域",
+        row["period"] or "year",
+        row["period_date"],
+    )
 
 
 def number(row: dict) -> tuple:
@@ -85,7 +91,9 @@ def source():
 
 
 def test_the_file_meets_the_contract_with_the_header_of_the_earlier_reference(rows):
-    header = lambda path: path.read_text(encoding="utf-8").splitlines()[0]
+    def header(path):
+        return path.read_text(encoding="utf-8").splitlines()[0]
+
     assert header(RAW_FILE) == header(EARLIER_FILE)
     assert len(rows) == CARRIED_ROWS
 
@@ -131,9 +139,14 @@ def test_every_source_row_is_carried_or_excluded_with_its_reason(rows, source):
     assert EXCLUDED.isdisjoint(RECUT) and set(EXCLUDED) | set(RECUT) | set(UNIT_RECUT) <= set(source)
     traced = set()
     for n, s in source.items():
-        carried = [i for i, r in enumerate(rows)
-                   if r["source_url"] == s["source_address"] and r["source_fragment"] == s["exact_fragment"]
-                   and r["source_title"] == s["source_title"] and r["region_name"] == s["region"]]
+        carried = [
+            i
+            for i, r in enumerate(rows)
+            if r["source_url"] == s["source_address"]
+            and r["source_fragment"] == s["exact_fragment"]
+            and r["source_title"] == s["source_title"]
+            and r["region_name"] == s["region"]
+        ]
         if n in EXCLUDED:
             assert not carried, (n, s)
             continue

@@ -14,13 +14,17 @@ from conftest import FIXTURE_RAW, refresh
 from planwatch.guard import ALLOW_TAG, may_override, refusal, removals
 from planwatch.ingest import ingest_actuals
 
-HEADER = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
-          "source_url,published_date,source_fragment,note\n")
+HEADER = (
+    "region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
+    "source_url,published_date,source_fragment,note\n"
+)
 
 
 def _rows(n: int, start: int = 0) -> str:
-    return "".join(f"330300,温州市,测试指标{i},2019,{i % 90}.5,%,市区,year,normal,level,测试来源,,2020-03-24,,\n"
-                   for i in range(start, start + n))
+    return "".join(
+        f"330300,温州市,测试指标{i},2019,{i % 90}.5,%,市区,year,normal,level,测试来源,,2020-03-24,,\n"
+        for i in range(start, start + n)
+    )
 
 
 @pytest.fixture
@@ -113,8 +117,9 @@ def _history():
 
 
 def _guard_check(result):
-    return {c.asset_key.to_user_string(): c for c in result.get_asset_check_evaluations()
-            if c.check_name == "removal_guard"}
+    return {
+        c.asset_key.to_user_string(): c for c in result.get_asset_check_evaluations() if c.check_name == "removal_guard"
+    }
 
 
 def test_an_emptied_actuals_folder_publishes_nothing_and_leaves_the_history_alone(workspace):
@@ -130,7 +135,8 @@ def test_an_emptied_actuals_folder_publishes_nothing_and_leaves_the_history_alon
     guard = _guard_check(result)["raw/actuals"]
     assert not guard.passed and guard.severity == dg.AssetCheckSeverity.ERROR
     assert "1 of 1 actuals file(s) and 59 of 59 row(s) would go (actuals/reference_2015_2024.csv): all of them" in (
-        guard.description)
+        guard.description
+    )
     started = {e.step_key for e in result.all_events if e.is_step_start}
     assert "dbt_staging" not in started and "published_warehouse" not in started
     assert _query("SELECT run_id FROM meta.build_info") == published and _history() == history
@@ -159,8 +165,11 @@ def test_an_emptied_actuals_folder_publishes_nothing_and_leaves_the_history_alon
 def refresh_with_tags(tags):
     from planwatch.definitions import build_definitions
 
-    return build_definitions().resolve_job_def("refresh").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags=tags)
+    return (
+        build_definitions()
+        .resolve_job_def("refresh")
+        .execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags=tags)
+    )
 
 
 @pytest.mark.parametrize("empty", ["empty", "missing"])

@@ -19,11 +19,21 @@ from planwatch.report import render_report
 
 CHROMIUM = shutil.which("chromium")
 NODE = shutil.which("node")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BAD_FILE = "actuals/bad_2024.csv"
-ACTUALS_HEADER = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
-                  "source_url,published_date,source_fragment,note,period_date")
+ACTUALS_HEADER = (
+    "region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
+    "source_url,published_date,source_fragment,note,period_date"
+)
 
 
 def _chromium_or_skip():
@@ -57,7 +67,8 @@ def rejected(tmp_path_factory):
         (raw / BAD_FILE).write_text(
             ACTUALS_HEADER + "\n331082,临海市,国内有效商标注册数,2024,<b>待公布</b>,万件,,year,normal,stock,"
             "临海市2024年统计公报,http://example.invalid/bulletin,2025-03-01,国内有效商标注册数待公布,,\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         refresh()
     out = render_report(published, tmp_path_factory.mktemp("report_rejected") / "index.html")
     text = out.read_text(encoding="utf-8")
@@ -91,8 +102,10 @@ def test_report_is_self_contained_and_escaped(rejected):
 
 def test_a_section_for_every_region_with_plans(clean):
     published, _, _, soup = clean
-    regions = _query(published, "SELECT DISTINCT region_code FROM marts.dim_plan "
-                                "JOIN marts.dim_region USING (region_code) ORDER BY 1")
+    regions = _query(
+        published,
+        "SELECT DISTINCT region_code FROM marts.dim_plan JOIN marts.dim_region USING (region_code) ORDER BY 1",
+    )
     assert "330400" in {r["region_code"] for r in regions}  # 嘉兴市: a 十三五 plan only, no 十四五 plan
     plans = _query(published, "SELECT plan_id, region_code FROM marts.dim_plan")
     targets = _query(published, "SELECT target_id, region_code FROM marts.fct_target_progress")
@@ -111,17 +124,25 @@ def test_a_section_for_every_region_with_plans(clean):
 
 def test_every_value_is_shown_with_its_unit(clean):
     published, _, _, soup = clean
-    targets = {t["target_id"]: t for t in _query(published, """
+    targets = {
+        t["target_id"]: t
+        for t in _query(
+            published,
+            """
         SELECT t.*, v.unit_as_published AS target_unit FROM marts.fct_target_progress t
-        LEFT JOIN marts.fct_indicator_value v ON v.indicator_value_id = t.target_id""")}
+        LEFT JOIN marts.fct_indicator_value v ON v.indicator_value_id = t.target_id""",
+        )
+    }
     checked = 0
     for table in soup.select("table[id^=targets-]"):
         for row in _rows(table):
             t = targets[row[None]["data-target"]]
             unit = t["canonical_unit"]
-            for column, value, raw in (("目标 target", t["target_value"], t["target_raw_value"]),
-                                       ("基期值 base", t["base_value"], t["base_raw_value"]),
-                                       ("最新实际 latest actual", t["latest_value"], t["latest_raw_value"])):
+            for column, value, raw in (
+                ("目标 target", t["target_value"], t["target_raw_value"]),
+                ("基期值 base", t["base_value"], t["base_raw_value"]),
+                ("最新实际 latest actual", t["latest_value"], t["latest_raw_value"]),
+            ):
                 cell = row[column].get_text(" ", strip=True)
                 if raw is not None:
                     assert raw.strip() in cell
@@ -135,7 +156,8 @@ def test_every_value_is_shown_with_its_unit(clean):
     linhai = soup.select_one('tr[data-target="linhai_14th/t2/25/2025年目标"]')
     sanmen = soup.select_one('tr[data-target="sanmen_14th/t1/25/2025年目标"]')
     linhai_target = next(r for r in _rows(linhai.find_parent("table")) if r[None] is linhai)["目标 target"].get_text(
-        " ", strip=True)
+        " ", strip=True
+    )
     assert "4.3" in linhai_target and "万件" in linhai_target and "= 43000 件" in linhai_target
     assert re.search(r"10000\s*件", sanmen.get_text(" ", strip=True))
     # completion tables: the target and the actual with their units
@@ -159,8 +181,11 @@ def test_statuses_carry_reasons_and_base_year_met_is_told_apart(clean):
         for row in _rows(table):
             t = targets[row[None]["data-target"]]
             base = t["base_year"] or t["plan_base_year"]
-            expected = ("achieved_base" if t["status"] == "achieved" and (
-                t["latest_year"] is None or t["latest_year"] <= base) else t["status"])
+            expected = (
+                "achieved_base"
+                if t["status"] == "achieved" and (t["latest_year"] is None or t["latest_year"] <= base)
+                else t["status"]
+            )
             assert row[None]["data-status"] == expected
             status_cell = row["状态 status"]
             label = status_cell.get_text(" ", strip=True)
@@ -189,10 +214,13 @@ def test_statuses_carry_reasons_and_base_year_met_is_told_apart(clean):
 
 def test_per_indicator_series(clean):
     published, _, _, soup = clean
-    actuals = _query(published, """
+    actuals = _query(
+        published,
+        """
         SELECT indicator_id, region_code, count(*) AS n, any_value(canonical_unit) AS unit FROM marts.fct_actual
         WHERE is_whole_region AND period = 'year' AND indicator_id IS NOT NULL AND canonical_value IS NOT NULL
-        GROUP BY ALL""")
+        GROUP BY ALL""",
+    )
     assert actuals
     for a in actuals:
         section = soup.find(id=f"indicator-{a['indicator_id']}")
@@ -213,8 +241,9 @@ def test_issues_at_the_top_of_a_clean_build(clean):
     published, _, text, soup = clean
     assert "every input file was accepted" in soup.find(id="data-issues").get_text()
     assert not soup.find(id="rejected-table")
-    fresh = _query(published, "SELECT description FROM meta.build_checks "
-                              "WHERE check_name = 'actuals_fresh' AND NOT passed")
+    fresh = _query(
+        published, "SELECT description FROM meta.build_checks WHERE check_name = 'actuals_fresh' AND NOT passed"
+    )
     assert fresh  # the reference actuals stop at 2024: the plan regions lack 2025
     warnings = soup.select("#data-issues .freshness-warning")
     assert [w.get_text(strip=True).lstrip("⚠ ") for w in warnings] == [f["description"] for f in fresh]
@@ -283,8 +312,12 @@ def test_report_renders_sorts_and_filters_in_chromium(clean, tmp_path):
     published, out, text, soup = clean
     _chromium_or_skip()
     profile = tmp_path / "profile"
-    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", out.as_uri()],
-                         capture_output=True, text=True, timeout=120)
+    dom = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", out.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert 'id="progress-chart"' in dom.stdout and 'id="completion-chart"' in dom.stdout
     assert dom.stdout.count("<rect") == text.count("<rect") and dom.stdout.count("<svg") == text.count("<svg")
@@ -293,14 +326,21 @@ def test_report_renders_sorts_and_filters_in_chromium(clean, tmp_path):
 
     harness = tmp_path / "harness.html"
     harness.write_text(text.replace("</body>", HARNESS, 1), encoding="utf-8")
-    dom = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", harness.as_uri()],
-                         capture_output=True, text=True, timeout=120)
+    dom = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", harness.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     result = BeautifulSoup(dom.stdout, "html.parser").find(id="harness")
     assert result is not None, dom.stdout[-2000:]
-    counts = _query(published, "SELECT region_code, count(t.target_id) AS n FROM (SELECT DISTINCT region_code "
-                               "FROM marts.dim_plan) p LEFT JOIN marts.fct_target_progress t USING (region_code) "
-                               "GROUP BY 1")
+    counts = _query(
+        published,
+        "SELECT region_code, count(t.target_id) AS n FROM (SELECT DISTINCT region_code "
+        "FROM marts.dim_plan) p LEFT JOIN marts.fct_target_progress t USING (region_code) "
+        "GROUP BY 1",
+    )
     ascending = result["data-asc"].split(",")
     assert sorted(ascending) == sorted(c["region_code"] for c in counts)
     n = {c["region_code"]: c["n"] for c in counts}
@@ -310,8 +350,19 @@ def test_report_renders_sorts_and_filters_in_chromium(clean, tmp_path):
     assert int(result["data-filters"]) == len(soup.select("table.sortable"))
 
     shot = tmp_path / "report.png"
-    done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--window-size=1200,1600",
-                           f"--screenshot={shot}", out.as_uri()], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--window-size=1200,1600",
+            f"--screenshot={shot}",
+            out.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0 and shot.stat().st_size > 20_000
     fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
     assert "Noto Sans CJK" in fonts  # the report's first font: Chinese labels are drawn, not tofu

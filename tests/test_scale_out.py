@@ -29,10 +29,25 @@ def _ducklake_unavailable() -> str | None:
 
 
 def test_the_shared_target_parses_to_the_same_relations(tmp_path):
-    env = dict(os.environ, PLANWATCH_LAKE_CATALOG="dbname=planwatch host=localhost",
-               PLANWATCH_LAKE_DATA=str(tmp_path / "lake"))
-    subprocess.run([str(DBT), "parse", "--target", "shared", "--profiles-dir", ".", "--target-path",
-                    str(tmp_path / "target"), "--quiet"], cwd=PROJECT_ROOT / "dbt_project", env=env, check=True)
+    env = dict(
+        os.environ, PLANWATCH_LAKE_CATALOG="dbname=planwatch host=localhost", PLANWATCH_LAKE_DATA=str(tmp_path / "lake")
+    )
+    subprocess.run(
+        [
+            str(DBT),
+            "parse",
+            "--target",
+            "shared",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(tmp_path / "target"),
+            "--quiet",
+        ],
+        cwd=PROJECT_ROOT / "dbt_project",
+        env=env,
+        check=True,
+    )
     nodes = json.loads((tmp_path / "target" / "manifest.json").read_text())["nodes"]
     marts = {n["name"]: (n["database"], n["schema"]) for n in nodes.values() if n["resource_type"] == "model"}
     assert marts["fct_target_vs_actual"] == ("planwatch", "marts")
@@ -50,10 +65,25 @@ def postgres(tmp_path):
     if run_as:
         os.chown(tmp_path, pwd.getpwnam("nobody").pw_uid, -1)
         os.chown(socket, pwd.getpwnam("nobody").pw_uid, -1)
-    subprocess.run([*run_as, "initdb", "-D", str(data), "-U", "planwatch", "--auth=trust"], check=True,
-                   capture_output=True)
-    subprocess.run([*run_as, "pg_ctl", "-D", str(data), "-w", "-o", f"-k {socket} -c listen_addresses=''",
-                    "-l", str(tmp_path / "pg.log"), "start"], check=True, capture_output=True)
+    subprocess.run(
+        [*run_as, "initdb", "-D", str(data), "-U", "planwatch", "--auth=trust"], check=True, capture_output=True
+    )
+    subprocess.run(
+        [
+            *run_as,
+            "pg_ctl",
+            "-D",
+            str(data),
+            "-w",
+            "-o",
+            f"-k {socket} -c listen_addresses=''",
+            "-l",
+            str(tmp_path / "pg.log"),
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         subprocess.run(["createdb", "-h", str(socket), "-U", "planwatch", "planwatch"], check=True)
         yield f"dbname=planwatch host={socket} user=planwatch"
@@ -61,8 +91,10 @@ def postgres(tmp_path):
         subprocess.run([*run_as, "pg_ctl", "-D", str(data), "-m", "fast", "stop"], capture_output=True)
 
 
-@pytest.mark.skipif(_ducklake_unavailable() is not None,
-                    reason=f"the ducklake/postgres DuckDB extensions cannot be installed here: {_ducklake_unavailable()}")
+@pytest.mark.skipif(
+    _ducklake_unavailable() is not None,
+    reason=f"the ducklake/postgres DuckDB extensions cannot be installed here: {_ducklake_unavailable()}",
+)
 def test_the_marts_build_through_ducklake_on_a_local_postgres(postgres, tmp_path):
     from planwatch.ingest import ingest_actuals, ingest_plans
 
@@ -75,8 +107,12 @@ def test_the_marts_build_through_ducklake_on_a_local_postgres(postgres, tmp_path
         ingest_plans(conn, FIXTURE_RAW, tmp_path / "quarantine")
         ingest_actuals(conn, FIXTURE_RAW, tmp_path / "quarantine")
     env = dict(os.environ, PLANWATCH_LAKE_CATALOG=postgres, PLANWATCH_LAKE_DATA=str(lake))
-    subprocess.run([str(DBT), "build", "--target", "shared", "--profiles-dir", ".", "--target-path",
-                    str(tmp_path / "target")], cwd=PROJECT_ROOT / "dbt_project", env=env, check=True)
+    subprocess.run(
+        [str(DBT), "build", "--target", "shared", "--profiles-dir", ".", "--target-path", str(tmp_path / "target")],
+        cwd=PROJECT_ROOT / "dbt_project",
+        env=env,
+        check=True,
+    )
     with duckdb.connect() as conn:
         conn.execute("LOAD ducklake")
         conn.execute(f"ATTACH 'ducklake:postgres:{postgres}' AS planwatch (DATA_PATH '{lake}', READ_ONLY)")

@@ -82,7 +82,13 @@ FORMS = [
 def test_published_forms(text, comparator, number, upper, multiplier, unit, qualifier):
     parsed = parse_value(text)
     assert (parsed.comparator, parsed.number, parsed.upper, parsed.multiplier, parsed.unit, parsed.qualifier) == (
-        comparator, number, upper, multiplier, unit, qualifier)
+        comparator,
+        number,
+        upper,
+        multiplier,
+        unit,
+        qualifier,
+    )
 
 
 @pytest.mark.parametrize("text", ["-", "－", "−", "/", "", "  ", None])
@@ -90,17 +96,42 @@ def test_nothing_published_is_na(text):
     assert parse_value(text).comparator == "na"
 
 
-@pytest.mark.parametrize("text", ["完成上级下达任务", "创成", "已创成", "基本建成", "稳步下降(完成市下达任务)",
-                                  "符合省下达目标要求", "国家级生态文明建设示范区", "稳步提升", "不断提高",
-                                  "接近全国平均水平"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "完成上级下达任务",
+        "创成",
+        "已创成",
+        "基本建成",
+        "稳步下降(完成市下达任务)",
+        "符合省下达目标要求",
+        "国家级生态文明建设示范区",
+        "稳步提升",
+        "不断提高",
+        "接近全国平均水平",
+    ],
+)
 def test_qualitative_text_is_kept_as_qualitative(text):
     parsed = parse_value(text)
     assert parsed.comparator == "qual" and parsed.number is None and parsed.qualifier == text
 
 
-@pytest.mark.parametrize("text", ["12021获批", "约3成", "第2批次以后",
-                                  # a thousands group is exactly three digits; formulas are no numbers
-                                  "1,2", "1,2345", "12,34.5", "1,234,56", "-2+3", "=1+2", "@SUM(1)"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12021获批",
+        "约3成",
+        "第2批次以后",
+        # a thousands group is exactly three digits; formulas are no numbers
+        "1,2",
+        "1,2345",
+        "12,34.5",
+        "1,234,56",
+        "-2+3",
+        "=1+2",
+        "@SUM(1)",
+    ],
+)
 def test_digits_we_cannot_read_are_flagged_not_guessed(text):
     parsed = parse_value(text)
     assert parsed.comparator == "unparsed" and parsed.number is None and parsed.note
@@ -113,7 +144,14 @@ def test_multiplier_is_exact():
 
 
 def test_chinese_numerals():
-    assert [chinese_number(t) for t in ("十", "十二", "二十", "三百五十", "两千", "一千零五")] == [10, 12, 20, 350, 2000, 1005]
+    assert [chinese_number(t) for t in ("十", "十二", "二十", "三百五十", "两千", "一千零五")] == [
+        10,
+        12,
+        20,
+        350,
+        2000,
+        1005,
+    ]
     assert chinese_number("十四五") is None
 
 
@@ -157,22 +195,31 @@ def test_unit_resolution_order():
 
 # ---- approximate values and values inside running text ---------------------------------------------------------
 
-@pytest.mark.parametrize("text, comparator, number, multiplier, unit, qualifier", [
-    ("40多项", "approx", 40, 1, "项", "多"),
-    ("1000余家", "approx", 1000, 1, "家", "余"),
-    ("近3000家", "approx", 3000, 1, "家", "近"),
-    ("3万余人", "approx", 3, 10_000, "人", "余"),
-    ("9100多万元", "approx", 9100, 10_000, "元", "多"),
-    ("十余家", "approx", 10, 1, "家", "余"),
-    ("达到40多项", "approx", 40, 1, "项", "达到;多"),
-    ("1000余家以上", ">=", 1000, 1, "家", "余"),  # a printed comparator wins; the word stays a qualifier
-    ("20ug/m3", "=", 20, 1, "ug/m3", None),
-    ("控制在20ug/m3以内", "<=", 20, 1, "ug/m3", "控制在"),
-])
+
+@pytest.mark.parametrize(
+    "text, comparator, number, multiplier, unit, qualifier",
+    [
+        ("40多项", "approx", 40, 1, "项", "多"),
+        ("1000余家", "approx", 1000, 1, "家", "余"),
+        ("近3000家", "approx", 3000, 1, "家", "近"),
+        ("3万余人", "approx", 3, 10_000, "人", "余"),
+        ("9100多万元", "approx", 9100, 10_000, "元", "多"),
+        ("十余家", "approx", 10, 1, "家", "余"),
+        ("达到40多项", "approx", 40, 1, "项", "达到;多"),
+        ("1000余家以上", ">=", 1000, 1, "家", "余"),  # a printed comparator wins; the word stays a qualifier
+        ("20ug/m3", "=", 20, 1, "ug/m3", None),
+        ("控制在20ug/m3以内", "<=", 20, 1, "ug/m3", "控制在"),
+    ],
+)
 def test_approximate_and_ug_forms(text, comparator, number, multiplier, unit, qualifier):
     parsed = parse_value(text)
     assert (parsed.comparator, parsed.number, parsed.multiplier, parsed.unit, parsed.qualifier) == (
-        comparator, number, multiplier, unit, qualifier)
+        comparator,
+        number,
+        multiplier,
+        unit,
+        qualifier,
+    )
 
 
 def test_words_are_not_read_as_approximate_counts():
@@ -181,18 +228,24 @@ def test_words_are_not_read_as_approximate_counts():
 
 
 def _found(text):
-    from planwatch.values import find_values
+    from planwatch.extract.finder import find_values
 
     return [(v.text, v.bare, v.in_words) for v in find_values(text)]
 
 
 def test_find_values_stops_at_the_unit():
     assert _found("新增3个项目,培养30名人才,培训100人次") == [
-        ("3个", False, False), ("30名", False, False), ("100人次", False, False)]
+        ("3个", False, False),
+        ("30名", False, False),
+        ("100人次", False, False),
+    ]
     # Units still join through a slash or brackets, and 标准煤 may follow a unit.
     assert _found("不少于5批次/千人/年,8(件/万人)以上,不少于12万台(件),节约5万吨标准煤") == [
-        ("不少于5批次/千人/年", False, False), ("8(件/万人)以上", False, False), ("不少于12万台(件)", False, False),
-        ("5万吨标准煤", False, False)]
+        ("不少于5批次/千人/年", False, False),
+        ("8(件/万人)以上", False, False),
+        ("不少于12万台(件)", False, False),
+        ("5万吨标准煤", False, False),
+    ]
 
 
 def test_find_values_skips_phone_numbers_and_codes_and_flags_bare_numbers():
@@ -205,5 +258,9 @@ def test_find_values_skips_phone_numbers_and_codes_and_flags_bare_numbers():
 def test_find_values_in_words_and_approximate():
     assert _found("形成一批品牌、一些企业,建设两个中心,十余家企业") == [("两个", False, True), ("十余家", False, True)]
     assert _found("新建40多项计量标准,1000余家,近3000家,近5年来") == [
-        ("40多项", False, False), ("1000余家", False, False), ("近3000家", False, False), ("5年", False, False)]
+        ("40多项", False, False),
+        ("1000余家", False, False),
+        ("近3000家", False, False),
+        ("5年", False, False),
+    ]
     assert _found("控制在20ug/m3以内") == [("控制在20ug/m3以内", False, False)]

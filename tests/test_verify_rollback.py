@@ -13,10 +13,12 @@ from planwatch.checksums import table_checksums
 from planwatch.publish import PublishRefused, build_info, kept_versions, rollback
 from planwatch.verify import blocking_failures, problems, verify
 
-BULLETIN = ("region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
-            "source_url,published_date,source_fragment,note\n"
-            "330300,温州市,市区PM2.5年均浓度,2024,23,微克/立方米,市区,year,normal,level,温州市2024年统计公报(测试),,"
-            "2025-03-20,,\n")
+BULLETIN = (
+    "region_code,region_name,indicator,year,raw_value,unit,scope,period,status,measure,source_title,"
+    "source_url,published_date,source_fragment,note\n"
+    "330300,温州市,市区PM2.5年均浓度,2024,23,微克/立方米,市区,year,normal,level,温州市2024年统计公报(测试),,"
+    "2025-03-20,,\n"
+)
 
 
 @pytest.fixture(scope="module")

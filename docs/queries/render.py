@@ -21,10 +21,17 @@ def render() -> str:
         title = sql.splitlines()[0].lstrip("- ").strip()
         body = "\n".join(line for line in sql.splitlines() if not line.startswith("--")).strip()
         shell = Path(sys.executable).parent / "duckdb"
-        output = subprocess.run([str(shell), "-readonly", str(ROOT / "warehouse" / "planwatch.duckdb")], input=sql,
-                                capture_output=True, text=True, check=True).stdout.rstrip()
-        parts.append(f"#### {path.stem[:2]}. {title}\n\n`docs/queries/{path.name}`\n\n```sql\n{body}\n```\n\n"
-                     f"```text\n{output}\n```\n")
+        output = subprocess.run(
+            [str(shell), "-readonly", str(ROOT / "warehouse" / "planwatch.duckdb")],
+            input=sql,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.rstrip()
+        parts.append(
+            f"#### {path.stem[:2]}. {title}\n\n`docs/queries/{path.name}`\n\n```sql\n{body}\n```\n\n"
+            f"```text\n{output}\n```\n"
+        )
     return "\n".join(parts)
 
 

@@ -3,7 +3,7 @@ failed), written by `planwatch refresh` and by the Dagster run-failure sensor fo
 `planwatch status` shows the last one."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from planwatch import settings
@@ -14,8 +14,7 @@ def alerts_path() -> Path:
 
 
 def record(run_id: str | None, cause: str, source: str) -> None:
-    entry = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "run_id": run_id, "source": source,
-             "cause": cause}
+    entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "run_id": run_id, "source": source, "cause": cause}
     path = alerts_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as f:

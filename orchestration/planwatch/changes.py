@@ -20,8 +20,14 @@ from planwatch import settings
 from planwatch.settings import DBT_PROJECT_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DBT_CODE = [DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros", DBT_PROJECT_DIR / "seeds",
-            DBT_PROJECT_DIR / "snapshots", DBT_PROJECT_DIR / "tests", DBT_PROJECT_DIR / "dbt_project.yml"]
+DBT_CODE = [
+    DBT_PROJECT_DIR / "models",
+    DBT_PROJECT_DIR / "macros",
+    DBT_PROJECT_DIR / "seeds",
+    DBT_PROJECT_DIR / "snapshots",
+    DBT_PROJECT_DIR / "tests",
+    DBT_PROJECT_DIR / "dbt_project.yml",
+]
 
 
 @dataclass(frozen=True)
@@ -44,8 +50,13 @@ def code_version() -> str:
 def _code_version(expectations: Path) -> str:
     digest = hashlib.sha256()
     for root in [*DBT_CODE, expectations, PACKAGE_DIR]:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()
-                                                     and "__pycache__" not in p.parts and p.suffix != ".pyc")
+        files = (
+            [root]
+            if root.is_file()
+            else sorted(
+                p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+            )
+        )
         for path in files:
             digest.update(path.relative_to(root.parent).as_posix().encode())
             digest.update(path.read_bytes())
@@ -72,6 +83,7 @@ def change_scope(conn: duckdb.DuckDBPyConnection, published: Path) -> Scope:
         return Scope(True, "input files changed in place")
     if any(not name.startswith("actuals/") for name in changed):
         return Scope(True, "plan documents added")
-    regions = conn.execute("SELECT DISTINCT region_code FROM raw.actuals WHERE _source_file IN (SELECT unnest(?)) "
-                           "ORDER BY 1", [changed]).fetchall()
+    regions = conn.execute(
+        "SELECT DISTINCT region_code FROM raw.actuals WHERE _source_file IN (SELECT unnest(?)) ORDER BY 1", [changed]
+    ).fetchall()
     return Scope(False, f"{len(changed)} new actuals file(s)", tuple(r[0] for r in regions))

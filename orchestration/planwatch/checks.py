@@ -25,19 +25,27 @@ def rows_to_validate(conn, suite: Suite, scope: Scope) -> tuple[str, list]:
     if "region_code" in columns:
         return f"{suite.select_sql} WHERE region_code IN (SELECT unnest(?))", [list(scope.regions)]
     if "document_id" in columns:
-        return (f"{suite.select_sql} WHERE document_id IN (SELECT document_id FROM raw.plan_documents "
-                f"WHERE region_code IN (SELECT unnest(?)))"), [list(scope.regions)]
+        return (
+            f"{suite.select_sql} WHERE document_id IN (SELECT document_id FROM raw.plan_documents "
+            f"WHERE region_code IN (SELECT unnest(?)))"
+        ), [list(scope.regions)]
     return suite.select_sql, []
 
 
 def whole_table_problems(conn, suite: Suite) -> list[str]:
     keys = ", ".join(f'"{c}"' for c in suite.key_columns)
     rows = conn.execute(f"SELECT count(*) FROM {suite.table}").fetchone()[0]
-    duplicated = conn.execute(f"SELECT count(*) FROM (SELECT {keys} FROM {suite.table} GROUP BY ALL "
-                              f"HAVING count(*) > 1)").fetchone()[0]
-    return [problem for problem in (
-        f"{suite.table} is empty" if rows == 0 else None,
-        f"{duplicated} key(s) ({keys}) repeated across {suite.table}" if duplicated else None) if problem]
+    duplicated = conn.execute(
+        f"SELECT count(*) FROM (SELECT {keys} FROM {suite.table} GROUP BY ALL HAVING count(*) > 1)"
+    ).fetchone()[0]
+    return [
+        problem
+        for problem in (
+            f"{suite.table} is empty" if rows == 0 else None,
+            f"{duplicated} key(s) ({keys}) repeated across {suite.table}" if duplicated else None,
+        )
+        if problem
+    ]
 
 
 def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
@@ -57,8 +65,13 @@ def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
             aggregates = [] if scope.full else whole_table_problems(conn, suite)
         # Table-level expectations (row counts) speak of the whole table, which the aggregates cover on an
         # incremental refresh; the slice is validated row by row, and not at all when nothing changed.
-        checked = suite if scope.full else dataclasses.replace(
-            suite, expectations=[e for e in suite.expectations if not e["type"].startswith("expect_table_")])
+        checked = (
+            suite
+            if scope.full
+            else dataclasses.replace(
+                suite, expectations=[e for e in suite.expectations if not e["type"].startswith("expect_table_")]
+            )
+        )
         outcome = validate(frame, checked) if scope.full or len(frame) else Outcome(suite.name, True, 0, [])
         failures = [f.describe() for f in outcome.failures] + aggregates
         return dg.AssetCheckResult(
@@ -70,10 +83,19 @@ def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
                 "scope": scope.describe(),
                 "rows_validated": len(frame),
                 "expectations": outcome.evaluated,
-                "failures": dg.MetadataValue.json([
-                    {"expectation": f.expectation, "column": f.column, "unexpected_count": f.unexpected_count,
-                     "failing_rows": f.failing_rows, "notes": f.notes} for f in outcome.failures
-                ] + [{"expectation": "whole-table aggregate", "notes": a} for a in aggregates]),
+                "failures": dg.MetadataValue.json(
+                    [
+                        {
+                            "expectation": f.expectation,
+                            "column": f.column,
+                            "unexpected_count": f.unexpected_count,
+                            "failing_rows": f.failing_rows,
+                            "notes": f.notes,
+                        }
+                        for f in outcome.failures
+                    ]
+                    + [{"expectation": "whole-table aggregate", "notes": a} for a in aggregates]
+                ),
             },
         )
 
@@ -89,7 +111,9 @@ def _met(outcome: Outcome, scope: Scope, suite: Suite, rows: int) -> str:
     """What a passing check did: an incremental refresh may leave no row of the table in scope, which is said,
     not shown as "0 expectations met"."""
     if not scope.full and rows == 0:
-        return (f"nothing in scope for the row checks: this refresh ({scope.describe()}) changed no row of "
-                f"{suite.table}; its whole-table checks (not empty, key unique) passed")
+        return (
+            f"nothing in scope for the row checks: this refresh ({scope.describe()}) changed no row of "
+            f"{suite.table}; its whole-table checks (not empty, key unique) passed"
+        )
     where = "" if scope.full else f" on the {rows} row(s) of {scope.describe()}"
     return f"{outcome.evaluated} expectations met{where}"

@@ -17,13 +17,17 @@ def table_checksums(path: Path, schemas: tuple[str, ...] = PUBLISHED_SCHEMAS) ->
         relations = conn.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN (SELECT unnest(?)) "
             "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE schema_name IN (SELECT unnest(?)) "
-            "ORDER BY 1, 2", [list(schemas), list(schemas)]).fetchall()
+            "ORDER BY 1, 2",
+            [list(schemas), list(schemas)],
+        ).fetchall()
         sums = {}
         for schema, name in relations:
             relation = f'"{schema}"."{name}"'
             columns = [c[0] for c in conn.execute(f"SELECT * FROM {relation} LIMIT 0").description]
             digest = conn.execute(
                 f"SELECT md5(? || coalesce(string_agg(h, ',' ORDER BY h), '')) "
-                f"FROM (SELECT md5(CAST(t AS VARCHAR)) AS h FROM {relation} AS t)", [",".join(columns)]).fetchone()[0]
+                f"FROM (SELECT md5(CAST(t AS VARCHAR)) AS h FROM {relation} AS t)",
+                [",".join(columns)],
+            ).fetchone()[0]
             sums[f"{schema}.{name}"] = digest
     return sums

@@ -21,63 +21,102 @@ EXIT_CODES = """exit codes:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="planwatch", description=__doc__, epilog=EXIT_CODES,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="planwatch", description=__doc__, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"planwatch {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    refresh_parser = commands.add_parser("refresh", help="ingest raw/, build the dbt models, run every check, "
-                                                          "publish; print a summary", epilog=EXIT_CODES,
-                                         formatter_class=argparse.RawDescriptionHelpFormatter)
-    refresh_parser.add_argument("--no-wait", action="store_true",
-                                help=f"if another refresh is running, do not wait: exit {BUSY} at once")
-    refresh_parser.add_argument("--wait-timeout", type=float, default=None, metavar="SECONDS",
-                                help=f"wait at most this long for another refresh, then exit {BUSY}")
-    refresh_parser.add_argument("--allow-removals", action="store_true",
-                                help="publish even though this refresh removes more of the published plans' or "
-                                     "actuals' files or rows than the removal guard allows (files deleted on "
-                                     "purpose); scheduled and sensor runs never can")
+    refresh_parser = commands.add_parser(
+        "refresh",
+        help="ingest raw/, build the dbt models, run every check, publish; print a summary",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    refresh_parser.add_argument(
+        "--no-wait", action="store_true", help=f"if another refresh is running, do not wait: exit {BUSY} at once"
+    )
+    refresh_parser.add_argument(
+        "--wait-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=f"wait at most this long for another refresh, then exit {BUSY}",
+    )
+    refresh_parser.add_argument(
+        "--allow-removals",
+        action="store_true",
+        help="publish even though this refresh removes more of the published plans' or "
+        "actuals' files or rows than the removal guard allows (files deleted on "
+        "purpose); scheduled and sensor runs never can",
+    )
     loudness = refresh_parser.add_mutually_exclusive_group()
-    loudness.add_argument("--quiet", action="store_true", help="one line per step; dbt's and Dagster's logs go to "
-                                                              "warehouse/logs/ (the default)")
+    loudness.add_argument(
+        "--quiet",
+        action="store_true",
+        help="one line per step; dbt's and Dagster's logs go to warehouse/logs/ (the default)",
+    )
     loudness.add_argument("--verbose", action="store_true", help="print dbt's and Dagster's logs as they come")
-    refresh_parser.add_argument("--force", action="store_true",
-                                help="rebuild even when the inputs and the code are those of the published build")
-    commands.add_parser("status", help="the published build, its age and checks, and the last refresh that did "
-                                       "not publish")
+    refresh_parser.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even when the inputs and the code are those of the published build",
+    )
+    commands.add_parser(
+        "status", help="the published build, its age and checks, and the last refresh that did not publish"
+    )
     extract = commands.add_parser("extract", help="draft raw tables from a plan document (scraped text or HTML)")
-    extract.add_argument("document", type=Path, help="the plan text (.txt, one table cell per line) or saved page (.html)")
+    extract.add_argument(
+        "document", type=Path, help="the plan text (.txt, one table cell per line) or saved page (.html)"
+    )
     extract.add_argument("--out", type=Path, help="write <out>/<document_id>/manifest.json, *.csv, report.md")
     extract.add_argument("--long", type=Path, help="write one row per published value to this CSV")
     extract.add_argument("--id", help="document id (folder name); default r<region code>_<target year>")
-    extract.add_argument("--region", help="the plan's region, a GB/T 2260 code or a name (330300, 温州市): used "
-                                          "over what the text suggests")
-    extract.add_argument("--period", help="the plan's period, a five-year period (十四五) or years (2016-2018): used "
-                                          "over what the text suggests")
+    extract.add_argument(
+        "--region",
+        help="the plan's region, a GB/T 2260 code or a name (330300, 温州市): used over what the text suggests",
+    )
+    extract.add_argument(
+        "--period",
+        help="the plan's period, a five-year period (十四五) or years (2016-2018): used over what the text suggests",
+    )
     promote = commands.add_parser("promote", help="copy a reviewed draft from raw/extracted into raw/plans")
     promote.add_argument("draft", type=Path, help="the draft folder that `planwatch extract --out` wrote")
     promote.add_argument("--replace", action="store_true", help="overwrite an existing raw/plans/<document>")
-    rollback = commands.add_parser("rollback", help="publish a kept version of the warehouse again, after verifying "
-                                                    "it (default: the one before the published one)")
+    rollback = commands.add_parser(
+        "rollback",
+        help="publish a kept version of the warehouse again, after verifying "
+        "it (default: the one before the published one)",
+    )
     rollback.add_argument("--to", metavar="VERSION", help="the kept version to publish (a name from --list)")
     rollback.add_argument("--list", action="store_true", help="list the kept versions and which one is published")
     verify = commands.add_parser("verify", help="run every Great Expectations suite against a warehouse file")
-    verify.add_argument("path", type=Path, nargs="?", help="the warehouse file to verify (default: the published "
-                                                           "one)")
-    mapping = commands.add_parser("map", help="list the indicator names without a reviewed catalog id, with proposals; "
-                                               "accept one (written to raw/mappings, loaded by the next refresh)")
+    verify.add_argument("path", type=Path, nargs="?", help="the warehouse file to verify (default: the published one)")
+    mapping = commands.add_parser(
+        "map",
+        help="list the indicator names without a reviewed catalog id, with proposals; "
+        "accept one (written to raw/mappings, loaded by the next refresh)",
+    )
     mapping.add_argument("--accept", metavar="NAME", help="the published indicator name to map")
-    mapping.add_argument("--id", dest="indicator_id", metavar="INDICATOR_ID",
-                         help="the catalog id it is, or a new id (then give --unit and --direction)")
+    mapping.add_argument(
+        "--id",
+        dest="indicator_id",
+        metavar="INDICATOR_ID",
+        help="the catalog id it is, or a new id (then give --unit and --direction)",
+    )
     mapping.add_argument("--by", dest="reviewed_by", metavar="WHO", help="who reviewed it (required with --accept)")
     mapping.add_argument("--document", help="the mapping holds in this document only (a raw/plans folder)")
     mapping.add_argument("--table", help="... and in this table of it only (with --document)")
-    mapping.add_argument("--unit", help="a new catalog entry's unit (a base unit: %%, 个, 微克/立方米; empty: qualitative)")
+    mapping.add_argument(
+        "--unit", help="a new catalog entry's unit (a base unit: %%, 个, 微克/立方米; empty: qualitative)"
+    )
     mapping.add_argument("--direction", help="a new catalog entry's direction: higher, lower or band")
     mapping.add_argument("--accumulation", help="a new catalog entry's accumulation: level, stock (累计) or new (新增)")
     mapping.add_argument("--note", help="why, in a few words")
-    mapping.add_argument("--evaluate", action="store_true",
-                         help="measure the proposals: how often the reviewed id of each alias comes first, with "
-                              "that alias left out")
+    mapping.add_argument(
+        "--evaluate",
+        action="store_true",
+        help="measure the proposals: how often the reviewed id of each alias comes first, with that alias left out",
+    )
     accuracy = commands.add_parser("extract-accuracy", help="extract the seed documents and compare with raw/plans")
     accuracy.add_argument("--seeds", type=Path, default=None, help="folder of the documents (../shared/seeds)")
     return parser
@@ -86,8 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "refresh":
-        return locked_refresh(wait=not args.no_wait, timeout=args.wait_timeout, allow_removals=args.allow_removals,
-                              verbose=args.verbose, force=args.force)
+        return locked_refresh(
+            wait=not args.no_wait,
+            timeout=args.wait_timeout,
+            allow_removals=args.allow_removals,
+            verbose=args.verbose,
+            force=args.force,
+        )
     if args.command == "status":
         from planwatch import settings
         from planwatch.status import status
@@ -95,8 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         print(status(settings.warehouse_path()))
         return 0
     if args.command == "extract":
-        return extract_command(args.document, args.out, args.long, args.id,
-                               {"region": args.region, "period": args.period})
+        return extract_command(
+            args.document, args.out, args.long, args.id, {"region": args.region, "period": args.period}
+        )
     if args.command == "promote":
         return promote_command(args.draft, args.replace)
     if args.command == "rollback":
@@ -110,10 +155,18 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def extract_command(document: Path, out: Path | None, long: Path | None, document_id: str | None,
-                    given: dict | None = None) -> int:
-    from planwatch.extract.document import NO_TABLE, extract_file, long_csv, long_rows, report_markdown, \
-        safe_document_id, write_document
+def extract_command(
+    document: Path, out: Path | None, long: Path | None, document_id: str | None, given: dict | None = None
+) -> int:
+    from planwatch.extract.document import (
+        NO_TABLE,
+        extract_file,
+        long_csv,
+        long_rows,
+        report_markdown,
+        safe_document_id,
+        write_document,
+    )
 
     if not document.is_file():
         print(f"planwatch extract: {document}: no such file", file=sys.stderr)
@@ -188,8 +241,9 @@ def verify_command(path: Path | None) -> int:
         return 1
     for table, severity, outcome in results:
         state = "passed" if outcome.passed else "FAILED" if severity == "error" else "warned"
-        what = "sha256 and every table read back" if outcome.suite == "integrity" else \
-            f"{outcome.evaluated} expectations"
+        what = (
+            "sha256 and every table read back" if outcome.suite == "integrity" else f"{outcome.evaluated} expectations"
+        )
         print(f"{state:>7}  {outcome.suite} on {table} ({what})")
     failures = blocking_failures(results)
     for failure in failures:
@@ -199,16 +253,18 @@ def verify_command(path: Path | None) -> int:
 
 def map_command(args) -> int:
     from planwatch import settings
-    from planwatch.raw_files import RawFileError
+    from planwatch.contract import RawFileError
 
     if args.evaluate:
         from planwatch.matching import leave_one_out
 
         measured = leave_one_out()
-        print(f"leave-one-out over {measured.aliases} reviewed aliases (and {measured.trivial} that are the catalog's "
-              f"own names, not counted): the reviewed id is ranked first for {measured.first} "
-              f"({measured.share_first():.1%}), among the three proposals for {measured.in_top} "
-              f"({measured.in_top / (measured.aliases or 1):.1%})")
+        print(
+            f"leave-one-out over {measured.aliases} reviewed aliases (and {measured.trivial} that are the catalog's "
+            f"own names, not counted): the reviewed id is ranked first for {measured.first} "
+            f"({measured.share_first():.1%}), among the three proposals for {measured.in_top} "
+            f"({measured.in_top / (measured.aliases or 1):.1%})"
+        )
         return 0
     if args.accept is None:
         from planwatch.review import pending, render
@@ -216,8 +272,9 @@ def map_command(args) -> int:
         try:
             print(render(pending(settings.warehouse_path())))
         except duckdb.Error as error:
-            print(f"planwatch map: {settings.warehouse_path()}: {error} (run `planwatch refresh` first)",
-                  file=sys.stderr)
+            print(
+                f"planwatch map: {settings.warehouse_path()}: {error} (run `planwatch refresh` first)", file=sys.stderr
+            )
             return 1
         return 0
     if not args.indicator_id or not args.reviewed_by:
@@ -226,8 +283,18 @@ def map_command(args) -> int:
     from planwatch.review import accept
 
     try:
-        path = accept(settings.raw_dir() / "mappings", args.accept, args.indicator_id, args.reviewed_by,
-                      args.document, args.table, args.unit, args.direction, args.accumulation, args.note)
+        path = accept(
+            settings.raw_dir() / "mappings",
+            args.accept,
+            args.indicator_id,
+            args.reviewed_by,
+            args.document,
+            args.table,
+            args.unit,
+            args.direction,
+            args.accumulation,
+            args.note,
+        )
     except RawFileError as error:
         print(f"planwatch map: not written: {error}", file=sys.stderr)
         return 1
@@ -254,23 +321,30 @@ def accuracy_command(seeds: Path | None) -> int:
     return 0
 
 
-def locked_refresh(wait: bool, timeout: float | None, allow_removals: bool = False, verbose: bool = False,
-                   force: bool = False) -> int:
+def locked_refresh(
+    wait: bool, timeout: float | None, allow_removals: bool = False, verbose: bool = False, force: bool = False
+) -> int:
     """One writer at a time: take the refresh lock (waiting, or not) before anything else, then refresh."""
     from planwatch import settings
     from planwatch.lock import RefreshBusy, refresh_lock
 
     try:
-        with refresh_lock(settings.warehouse_path(), wait=wait, timeout=timeout,
-                          on_wait=lambda message: print(f"planwatch: {message}", flush=True)):
+        with refresh_lock(
+            settings.warehouse_path(),
+            wait=wait,
+            timeout=timeout,
+            on_wait=lambda message: print(f"planwatch: {message}", flush=True),
+        ):
             return refresh(allow_removals, verbose, force)
     except RefreshBusy as busy:
         print(f"planwatch refresh: skipped: {busy}", file=sys.stderr)
         return BUSY
     except OSError as error:  # the lock file cannot be created: an unwritable or read-only warehouse folder
-        print(f"planwatch refresh: not published: cannot write in {settings.warehouse_path().parent} "
-              f"({error.strerror or error}); the refresh lock, the working file and the published file live there",
-              file=sys.stderr)
+        print(
+            f"planwatch refresh: not published: cannot write in {settings.warehouse_path().parent} "
+            f"({error.strerror or error}); the refresh lock, the working file and the published file live there",
+            file=sys.stderr,
+        )
         return 1
 
 

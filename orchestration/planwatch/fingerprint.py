@@ -11,7 +11,7 @@ import json
 
 from planwatch import settings
 from planwatch.changes import code_version
-from planwatch.raw_files import content_hash, is_side_file, resolves_inside
+from planwatch.contract import content_hash, is_side_file, resolves_inside
 
 # What a refresh reads; raw/inbox and raw/extracted are the extractor's and change nothing in the warehouse.
 WATCHED = ("plans", "actuals", "mappings")
@@ -21,9 +21,12 @@ def raw_fingerprint() -> tuple[str, dict[str, str]]:
     """A digest of every input file under raw/plans, raw/actuals and raw/mappings (path + content hash)."""
     root = settings.raw_dir()
     # A link out of raw/ is never read (the ingest refuses it): its target's path stands in for its content.
-    files = {p.relative_to(root).as_posix(): content_hash(p) if resolves_inside(p, root) else f"outside:{p.resolve()}"
-             for folder in WATCHED for p in sorted((root / folder).rglob("*"))
-             if p.is_file() and not is_side_file(p)}
+    files = {
+        p.relative_to(root).as_posix(): content_hash(p) if resolves_inside(p, root) else f"outside:{p.resolve()}"
+        for folder in WATCHED
+        for p in sorted((root / folder).rglob("*"))
+        if p.is_file() and not is_side_file(p)
+    }
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
     return digest, files
 

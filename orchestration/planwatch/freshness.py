@@ -23,7 +23,7 @@ def latest_due_year(today: date) -> int:
     # never stops anything.
     blocking=True,
     description="Warns when a plan region's whole-region actuals for a year that is due (the last full year, "
-                f"{PUBLICATION_LAG_MONTHS} months after it ended) have not arrived in raw/actuals.",
+    f"{PUBLICATION_LAG_MONTHS} months after it ended) have not arrived in raw/actuals.",
 )
 def actuals_fresh(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     with duckdb.get_connection() as conn:
@@ -31,8 +31,11 @@ def actuals_fresh(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not late,
         severity=dg.AssetCheckSeverity.WARN,
-        description=(f"{len(late)} plan region(s) lack whole-region actuals for {due}: {', '.join(late)}"
-                     if late else f"every plan region has actuals for {due}"),
+        description=(
+            f"{len(late)} plan region(s) lack whole-region actuals for {due}: {', '.join(late)}"
+            if late
+            else f"every plan region has actuals for {due}"
+        ),
         metadata={"due_year": due, "overdue": dg.MetadataValue.json(late)},
     )
 
@@ -53,7 +56,9 @@ def overdue(conn, today: date) -> tuple[dict[str, dict], int]:
         """,
         {"due": due, "whole": list(vocabulary.codes("actual_scope", "whole_region"))},
     ).fetchall()
-    late = {f"{name} ({code})": {"latest_year": latest, "due_year": due,
-                                 "overdue_years": due - latest if latest else None}
-            for code, name, latest in rows if latest is None or latest < due}
+    late = {
+        f"{name} ({code})": {"latest_year": latest, "due_year": due, "overdue_years": due - latest if latest else None}
+        for code, name, latest in rows
+        if latest is None or latest < due
+    }
     return late, due

@@ -23,10 +23,13 @@ def describe(conn, schema: str, table: str, table_description: str | None = None
     known = descriptions()
     if table_description:
         conn.execute(f"COMMENT ON TABLE {schema}.{table} IS '{_quoted(table_description)}'")
-    for (column,) in conn.execute("SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
-                                  "AND database_name = current_database()", [schema, table]).fetchall():
+    for (column,) in conn.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+        "AND database_name = current_database()",
+        [schema, table],
+    ).fetchall():
         if column in known:
-            conn.execute(f'COMMENT ON COLUMN {schema}.{table}."{column}" IS \'{_quoted(known[column])}\'')
+            conn.execute(f"COMMENT ON COLUMN {schema}.{table}.\"{column}\" IS '{_quoted(known[column])}'")
 
 
 def _quoted(text: str) -> str:

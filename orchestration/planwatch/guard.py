@@ -40,10 +40,13 @@ class Removals:
 
     def describe(self) -> str:
         names = ", ".join(self.files_removed[:SHOWN]) + (" …" if len(self.files_removed) > SHOWN else "")
-        documents = (f"{self.documents_removed} of {self.documents_before} plan document(s), "
-                     if self.documents_before else "")
-        return (f"{documents}{len(self.files_removed)} of {self.files_before} {self.dataset} file(s) and "
-                f"{self.rows_removed} of {self.rows_before} row(s) would go" + (f" ({names})" if names else ""))
+        documents = (
+            f"{self.documents_removed} of {self.documents_before} plan document(s), " if self.documents_before else ""
+        )
+        return (
+            f"{documents}{len(self.files_removed)} of {self.files_before} {self.dataset} file(s) and "
+            f"{self.rows_removed} of {self.rows_before} row(s) would go" + (f" ({names})" if names else "")
+        )
 
 
 def removals(conn: duckdb.DuckDBPyConnection, published: Path, dataset: str) -> Removals | None:
@@ -53,16 +56,24 @@ def removals(conn: duckdb.DuckDBPyConnection, published: Path, dataset: str) -> 
         return None
     with duckdb.connect(str(published), read_only=True) as reference:
         try:
-            before = reference.execute("SELECT source_file, row_count FROM raw._files WHERE dataset = ?",
-                                       [dataset]).fetchall()
+            before = reference.execute(
+                "SELECT source_file, row_count FROM raw._files WHERE dataset = ?", [dataset]
+            ).fetchall()
         except duckdb.CatalogException:
             return None
     now = dict(conn.execute("SELECT source_file, row_count FROM raw._files WHERE dataset = ?", [dataset]).fetchall())
     gone = sorted(name for name, _ in before if name not in now)
     rows_removed = sum(max(0, rows - now.get(name, 0)) for name, rows in before)
     manifests = [name for name, _ in before if name.endswith("/manifest.json")]
-    return Removals(dataset, len(before), gone, sum(rows for _, rows in before), rows_removed,
-                    len(manifests), sum(name not in now for name in manifests))
+    return Removals(
+        dataset,
+        len(before),
+        gone,
+        sum(rows for _, rows in before),
+        rows_removed,
+        len(manifests),
+        sum(name not in now for name in manifests),
+    )
 
 
 def refusal(found: Removals | None, limit: float) -> str | None:
@@ -73,8 +84,10 @@ def refusal(found: Removals | None, limit: float) -> str | None:
     if not everything and found.share() <= limit:
         return None
     how_much = "all of them" if everything else f"{found.share():.0%}, more than the {limit:.0%} allowed"
-    return (f"{found.describe()}: {how_much}. Nothing is published. If the files were removed on purpose, run "
-            f"`planwatch refresh --allow-removals`; if a folder is missing (an unmounted share), bring it back")
+    return (
+        f"{found.describe()}: {how_much}. Nothing is published. If the files were removed on purpose, run "
+        f"`planwatch refresh --allow-removals`; if a folder is missing (an unmounted share), bring it back"
+    )
 
 
 def may_override(tags: dict[str, str]) -> bool:

@@ -34,8 +34,15 @@ class Suite:
         # {"vocabulary": "actual_scope"}, {"plan_years": "first"} … stand where the codes or bounds would: they are
         # read from their one home (planwatch.vocabulary), which the raw contract and dbt's tests read too.
         expectations = [dict(e, kwargs=resolve_reference(e["kwargs"])) for e in spec["expectations"]]
-        return cls(spec["name"], spec["asset"], spec["key_columns"], spec.get("description", ""),
-                   expectations, path, spec.get("severity", "error"))
+        return cls(
+            spec["name"],
+            spec["asset"],
+            spec["key_columns"],
+            spec.get("description", ""),
+            expectations,
+            path,
+            spec.get("severity", "error"),
+        )
 
     @property
     def columns(self) -> list[str]:
@@ -127,22 +134,27 @@ def validate(frame: pd.DataFrame, suite: Suite) -> Outcome:
         name=suite.name,
         expectations=[{"type": e["type"], "kwargs": e["kwargs"], "notes": e.get("notes")} for e in suite.expectations],
     )
-    result = batch.validate(gx_suite, result_format={"result_format": "COMPLETE",
-                                                     "unexpected_index_column_names": suite.key_columns})
+    result = batch.validate(
+        gx_suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": suite.key_columns}
+    )
     failures = []
     for item in result.results:
         if item.success:
             continue
         config = item.expectation_config
         details = item.result or {}
-        failures.append(Failure(
-            expectation=config.type,
-            column=config.kwargs.get("column") or str(config.kwargs.get("column_list") or
-                                                      [config.kwargs.get("column_A"), config.kwargs.get("column_B")]),
-            unexpected_count=details.get("unexpected_count"),
-            failing_rows=[_plain(row) for row in (details.get("unexpected_index_list") or [])[:MAX_ROWS_REPORTED]],
-            notes=config.notes if isinstance(config.notes, str) else None,
-        ))
+        failures.append(
+            Failure(
+                expectation=config.type,
+                column=config.kwargs.get("column")
+                or str(
+                    config.kwargs.get("column_list") or [config.kwargs.get("column_A"), config.kwargs.get("column_B")]
+                ),
+                unexpected_count=details.get("unexpected_count"),
+                failing_rows=[_plain(row) for row in (details.get("unexpected_index_list") or [])[:MAX_ROWS_REPORTED]],
+                notes=config.notes if isinstance(config.notes, str) else None,
+            )
+        )
         if item.exception_info and item.exception_info.get("raised_exception"):
             failures[-1].notes = f"expectation raised: {item.exception_info.get('exception_message')}"
     return Outcome(suite.name, bool(result.success), len(result.results), failures)

@@ -10,12 +10,15 @@ from planwatch.ingest import IngestReport, ingest_actuals, ingest_mappings, inge
 from planwatch.lock import hold_until_exit
 from planwatch.warehouse import prepare_build, record_run_start
 
-
-_ACCEPTED = ("Passes when every file under raw/ met its contract and was read whole; a rejected file is named with "
-             "its row and column, a file that changed while it was read is named and read again next time.")
-_GUARD = ("Fails (and so blocks everything downstream and the publish) when this refresh would remove more than "
-          "PLANWATCH_MAX_REMOVAL_SHARE (20%) of the published files or rows of the dataset, or all of them; "
-          "`planwatch refresh --allow-removals` lets a person's run through, never a scheduled or sensor run.")
+_ACCEPTED = (
+    "Passes when every file under raw/ met its contract and was read whole; a rejected file is named with "
+    "its row and column, a file that changed while it was read is named and read again next time."
+)
+_GUARD = (
+    "Fails (and so blocks everything downstream and the publish) when this refresh would remove more than "
+    "PLANWATCH_MAX_REMOVAL_SHARE (20%) of the published files or rows of the dataset, or all of them; "
+    "`planwatch refresh --allow-removals` lets a person's run through, never a scheduled or sensor run."
+)
 _REGIONS = "Warns when a manifest's region code is well-formed but not in the gazetteer (an old code?): it is named."
 
 
@@ -23,8 +26,9 @@ _REGIONS = "Warns when a manifest's region code is well-formed but not in the ga
 GUARDED = ("plans", "actuals")
 
 
-def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], dataset: str,
-                    context: dg.AssetExecutionContext):
+def _ingest_results(
+    report: IngestReport, conn, tables: tuple[str, ...], dataset: str, context: dg.AssetExecutionContext
+):
     """One materialization per raw table, the check that says whether every file was accepted, and the removal
     guard."""
     for error in report.rejected:
@@ -34,17 +38,20 @@ def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], dataset
     metadata = report.as_metadata()
     for table in tables:
         rows = conn.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0]
-        yield dg.MaterializeResult(asset_key=["raw", table], metadata={
-            "dagster/row_count": rows,
-            "loaded_files": dg.MetadataValue.json(report.loaded),
-            "unchanged_files": len(report.unchanged),
-            "removed_files": dg.MetadataValue.json(report.removed),
-            "deduplicated_rows": dg.MetadataValue.json(report.deduplicated),
-            "rejected_files": dg.MetadataValue.json(metadata["rejected"]),
-            "changing_files": dg.MetadataValue.json(report.deferred),
-            "ignored_files": dg.MetadataValue.json(report.ignored),
-            "superseded_documents": dg.MetadataValue.json(report.superseded),
-        })
+        yield dg.MaterializeResult(
+            asset_key=["raw", table],
+            metadata={
+                "dagster/row_count": rows,
+                "loaded_files": dg.MetadataValue.json(report.loaded),
+                "unchanged_files": len(report.unchanged),
+                "removed_files": dg.MetadataValue.json(report.removed),
+                "deduplicated_rows": dg.MetadataValue.json(report.deduplicated),
+                "rejected_files": dg.MetadataValue.json(metadata["rejected"]),
+                "changing_files": dg.MetadataValue.json(report.deferred),
+                "ignored_files": dg.MetadataValue.json(report.ignored),
+                "superseded_documents": dg.MetadataValue.json(report.superseded),
+            },
+        )
     refused = metadata["rejected"] + report.deferred
     yield dg.AssetCheckResult(
         check_name="raw_files_accepted",
@@ -52,13 +59,18 @@ def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], dataset
         passed=not refused,
         # A rejected file keeps its earlier rows and is set aside; the rest of the refresh goes on.
         severity=dg.AssetCheckSeverity.WARN,
-        description=("; ".join(refused)[:2000] if refused else
-                     f"{len(report.loaded)} file(s) loaded, {len(report.unchanged)} unchanged"
-                     + (f", {len(report.ignored)} side file(s) ignored" if report.ignored else "")),
-        metadata={"rejected": dg.MetadataValue.json(metadata["rejected"]),
-                  "changing": dg.MetadataValue.json(report.deferred),
-                  "ignored": dg.MetadataValue.json(report.ignored),
-                  "quarantine": str(settings.quarantine_dir())},
+        description=(
+            "; ".join(refused)[:2000]
+            if refused
+            else f"{len(report.loaded)} file(s) loaded, {len(report.unchanged)} unchanged"
+            + (f", {len(report.ignored)} side file(s) ignored" if report.ignored else "")
+        ),
+        metadata={
+            "rejected": dg.MetadataValue.json(metadata["rejected"]),
+            "changing": dg.MetadataValue.json(report.deferred),
+            "ignored": dg.MetadataValue.json(report.ignored),
+            "quarantine": str(settings.quarantine_dir()),
+        },
     )
     if dataset in GUARDED:
         yield _guard_result(conn, dataset, tables[0], context)
@@ -67,9 +79,15 @@ def _ingest_results(report: IngestReport, conn, tables: tuple[str, ...], dataset
 def _guard_result(conn, dataset: str, table: str, context: dg.AssetExecutionContext) -> dg.AssetCheckResult:
     found = removals(conn, settings.warehouse_path(), dataset)
     problem = refusal(found, settings.max_removal_share())
-    if dataset == "plans" and problem is None and conn.execute("SELECT count(*) FROM raw.plan_documents").fetchone()[0] == 0:
-        problem = (f"{settings.raw_dir() / 'plans'} holds no plan document (expected raw/plans/<document>/"
-                   f"manifest.json with its tables): there is nothing to build")
+    if (
+        dataset == "plans"
+        and problem is None
+        and conn.execute("SELECT count(*) FROM raw.plan_documents").fetchone()[0] == 0
+    ):
+        problem = (
+            f"{settings.raw_dir() / 'plans'} holds no plan document (expected raw/plans/<document>/"
+            f"manifest.json with its tables): there is nothing to build"
+        )
     allowed = problem is not None and found is not None and may_override(context.run.tags)
     if allowed:
         context.log.warning(f"removals allowed by --allow-removals: {problem}")
@@ -78,11 +96,16 @@ def _guard_result(conn, dataset: str, table: str, context: dg.AssetExecutionCont
         asset_key=["raw", table],
         passed=problem is None or allowed,
         severity=dg.AssetCheckSeverity.ERROR,
-        description=(f"allowed by --allow-removals: {found.describe()}" if allowed else problem
-                     or (found.describe() if found else "nothing published yet: nothing to lose")),
-        metadata={"limit": settings.max_removal_share(),
-                  "files_removed": dg.MetadataValue.json(found.files_removed if found else []),
-                  "rows_removed": found.rows_removed if found else 0},
+        description=(
+            f"allowed by --allow-removals: {found.describe()}"
+            if allowed
+            else problem or (found.describe() if found else "nothing published yet: nothing to lose")
+        ),
+        metadata={
+            "limit": settings.max_removal_share(),
+            "files_removed": dg.MetadataValue.json(found.files_removed if found else []),
+            "rows_removed": found.rows_removed if found else 0,
+        },
     )
 
 
@@ -114,11 +137,15 @@ _PLAN_DESCRIPTIONS = {
 
 @dg.multi_asset(
     name="raw_plans",
-    specs=[dg.AssetSpec(["raw", table], group_name="ingest", kinds={"duckdb", "csv"}, description=text)
-           for table, text in _PLAN_DESCRIPTIONS.items()],
-    check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "plan_documents"], description=_ACCEPTED),
-                 dg.AssetCheckSpec("removal_guard", asset=["raw", "plan_documents"], description=_GUARD, blocking=True),
-                 dg.AssetCheckSpec("manifest_regions_known", asset=["raw", "plan_documents"], description=_REGIONS)],
+    specs=[
+        dg.AssetSpec(["raw", table], group_name="ingest", kinds={"duckdb", "csv"}, description=text)
+        for table, text in _PLAN_DESCRIPTIONS.items()
+    ],
+    check_specs=[
+        dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "plan_documents"], description=_ACCEPTED),
+        dg.AssetCheckSpec("removal_guard", asset=["raw", "plan_documents"], description=_GUARD, blocking=True),
+        dg.AssetCheckSpec("manifest_regions_known", asset=["raw", "plan_documents"], description=_REGIONS),
+    ],
 )
 def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Load raw/plans into raw.plan_* with lineage; a document's files are accepted or rejected together."""
@@ -131,10 +158,18 @@ def raw_plans(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
 
 @dg.multi_asset(
     name="raw_actuals",
-    specs=[dg.AssetSpec(["raw", "actuals"], group_name="ingest", kinds={"duckdb", "csv", "excel"},
-                        description="Actual figures under raw/actuals/*.csv and *.xlsx, long format, with lineage.")],
-    check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "actuals"], description=_ACCEPTED),
-                 dg.AssetCheckSpec("removal_guard", asset=["raw", "actuals"], description=_GUARD, blocking=True)],
+    specs=[
+        dg.AssetSpec(
+            ["raw", "actuals"],
+            group_name="ingest",
+            kinds={"duckdb", "csv", "excel"},
+            description="Actual figures under raw/actuals/*.csv and *.xlsx, long format, with lineage.",
+        )
+    ],
+    check_specs=[
+        dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "actuals"], description=_ACCEPTED),
+        dg.AssetCheckSpec("removal_guard", asset=["raw", "actuals"], description=_GUARD, blocking=True),
+    ],
 )
 def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Load raw/actuals/*.csv and *.xlsx into raw.actuals with lineage; each file is accepted or rejected on its
@@ -147,9 +182,15 @@ def raw_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
 
 @dg.multi_asset(
     name="raw_mappings",
-    specs=[dg.AssetSpec(["raw", "mappings"], group_name="ingest", kinds={"duckdb", "csv"},
-                        description="Reviewed mappings of published indicator names to catalog ids (or new catalog "
-                                    "entries) under raw/mappings/*.csv, written by people with `planwatch map`.")],
+    specs=[
+        dg.AssetSpec(
+            ["raw", "mappings"],
+            group_name="ingest",
+            kinds={"duckdb", "csv"},
+            description="Reviewed mappings of published indicator names to catalog ids (or new catalog "
+            "entries) under raw/mappings/*.csv, written by people with `planwatch map`.",
+        )
+    ],
     check_specs=[dg.AssetCheckSpec("raw_files_accepted", asset=["raw", "mappings"], description=_ACCEPTED)],
 )
 def raw_mappings(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
@@ -166,9 +207,11 @@ def raw_mappings(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     kinds={"duckdb"},
     deps=[raw_plans, raw_actuals, raw_mappings],
     description="The quarantine table: every input file the ingest refused, with file, row, column and reason "
-                "(copies under warehouse/quarantine/). Written by both ingest assets; this reports it after both.",
+    "(copies under warehouse/quarantine/). Written by both ingest assets; this reports it after both.",
 )
 def rejections(duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as conn:
-        rows = conn.execute("SELECT count(*), count(DISTINCT (source_file, content_hash)) FROM raw._rejections").fetchone()
+        rows = conn.execute(
+            "SELECT count(*), count(DISTINCT (source_file, content_hash)) FROM raw._rejections"
+        ).fetchone()
     return dg.MaterializeResult(metadata={"dagster/row_count": rows[0], "refused_file_versions": rows[1]})

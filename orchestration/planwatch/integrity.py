@@ -11,6 +11,7 @@ import duckdb
 
 from planwatch.readonce import content_hash
 
+
 def sidecar_path(version: Path) -> Path:
     """Where a kept version's sha256 is written: `<version>.sha256` (also for its `.pending` form)."""
     return version.with_name(version.name.removesuffix(".pending") + ".sha256")
@@ -42,13 +43,16 @@ def file_problems(path: Path, versions: Path | None = None) -> list[str]:
                 return [_differs(path, digest, expected, version)]
             return _unreadable_tables(conn)
     except duckdb.Error as error:
-        return [f"{path}: cannot be read as a published warehouse ({type(error).__name__}: "
-                f"{str(error).splitlines()[0]})"]
+        return [
+            f"{path}: cannot be read as a published warehouse ({type(error).__name__}: {str(error).splitlines()[0]})"
+        ]
 
 
 def _differs(path: Path, digest: str, expected: str, version: str) -> str:
-    return (f"{path}: its sha256 {digest[:16]}… differs from {expected[:16]}…, recorded when version {version} was "
-            f"published: the file was changed or damaged since")
+    return (
+        f"{path}: its sha256 {digest[:16]}… differs from {expected[:16]}…, recorded when version {version} was "
+        f"published: the file was changed or damaged since"
+    )
 
 
 def _unreadable_tables(conn) -> list[str]:
@@ -64,6 +68,7 @@ def _unreadable_tables(conn) -> list[str]:
         try:
             conn.execute(f'SELECT {read} FROM "{schema}"."{name}" AS t').fetchone()
         except duckdb.Error as error:
-            problems.append(f"{kind} {schema}.{name} cannot be read ({type(error).__name__}: "
-                            f"{str(error).splitlines()[0]})")
+            problems.append(
+                f"{kind} {schema}.{name} cannot be read ({type(error).__name__}: {str(error).splitlines()[0]})"
+            )
     return problems

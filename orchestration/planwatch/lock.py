@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from planwatch import settings
@@ -52,8 +52,12 @@ def holder(warehouse: Path | None = None) -> dict | None:
 
 
 @contextmanager
-def refresh_lock(warehouse: Path | None = None, wait: bool = True, timeout: float | None = None,
-                 on_wait: Callable[[str], None] = print) -> Iterator[Path]:
+def refresh_lock(
+    warehouse: Path | None = None,
+    wait: bool = True,
+    timeout: float | None = None,
+    on_wait: Callable[[str], None] = print,
+) -> Iterator[Path]:
     """Hold the refresh lock for the duration of the block; wait for it (telling `on_wait` once) or raise
     RefreshBusy when `wait` is False or `timeout` seconds pass."""
     path = lock_path(warehouse)
@@ -94,8 +98,17 @@ def _acquire(path: Path, wait: bool, timeout: float | None, on_wait: Callable[[s
                 told = True
             time.sleep(0.2)
     os.ftruncate(fd, 0)
-    os.pwrite(fd, json.dumps({"pid": os.getpid(), "since": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                              "command": " ".join(_command())}).encode(), 0)
+    os.pwrite(
+        fd,
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "since": datetime.now(UTC).isoformat(timespec="seconds"),
+                "command": " ".join(_command()),
+            }
+        ).encode(),
+        0,
+    )
     _held[str(path)] = fd
     return fd
 

@@ -84,6 +84,13 @@ def domains_of(name: str) -> set[str]:
     return {vocabulary.code_class("domain_word", w) for w in words if w in (name or "")}
 
 
+def same_characters(a: str, b: str) -> float:
+    """How much of two names is the same characters in the same order, 0..1: 2 × their longest common subsequence
+    over their total length (rapidfuzz's normalised Indel similarity). The extractor uses it to tell a repeat of a
+    table row in prose; the proposals below build on it."""
+    return fuzz.ratio(a, b) / 100 if a and b else 0.0
+
+
 def _similarity(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
@@ -92,8 +99,9 @@ def _similarity(a: str, b: str) -> float:
     return max(fuzz.ratio(a, b), 0.9 * fuzz.partial_ratio(a, b)) / 100
 
 
-def propose(name: str, unit: str | None, known: list[tuple[str, str]], catalog: dict[str, CatalogEntry],
-            top: int = TOP) -> list[Candidate]:
+def propose(
+    name: str, unit: str | None, known: list[tuple[str, str]], catalog: dict[str, CatalogEntry], top: int = TOP
+) -> list[Candidate]:
     """Up to `top` catalog ids for a published name, best first. `known` is (name, indicator_id): the catalog
     names and the reviewed aliases."""
     key, kind, domains = name_key(name), unit_kind(unit), domains_of(name)
@@ -117,14 +125,20 @@ def propose(name: str, unit: str | None, known: list[tuple[str, str]], catalog: 
         if domains:
             agrees = entry.domain in domains
             score += DOMAIN_AGREES if agrees else DOMAIN_DIFFERS
-            reasons.append(f"domain {entry.domain} {'agrees' if agrees else 'differs from ' + '/'.join(sorted(domains))}")
-        scored.append(Candidate(indicator_id, round(min(max(score, 0.0), 1.0), 3), round(similarity, 3),
-                                matched_on, "; ".join(reasons)))
+            reasons.append(
+                f"domain {entry.domain} {'agrees' if agrees else 'differs from ' + '/'.join(sorted(domains))}"
+            )
+        scored.append(
+            Candidate(
+                indicator_id, round(min(max(score, 0.0), 1.0), 3), round(similarity, 3), matched_on, "; ".join(reasons)
+            )
+        )
     scored.sort(key=lambda c: (-c.score, -c.name_similarity, c.indicator_id))
     return scored[:top]
 
 
 # ---- the reviewed truth, for proposals and for measuring them ---------------------------------------------------
+
 
 def _seed(name: str) -> list[dict]:
     with open(DBT_PROJECT_DIR / "seeds" / name, encoding="utf-8", newline="") as f:
@@ -133,8 +147,12 @@ def _seed(name: str) -> list[dict]:
 
 @cache
 def seed_catalog() -> dict[str, CatalogEntry]:
-    return {r["indicator_id"]: CatalogEntry(r["indicator_id"], r["name_zh"], r["domain"], r["measure_type"],
-                                            r["canonical_unit"]) for r in _seed("indicator_catalog.csv")}
+    return {
+        r["indicator_id"]: CatalogEntry(
+            r["indicator_id"], r["name_zh"], r["domain"], r["measure_type"], r["canonical_unit"]
+        )
+        for r in _seed("indicator_catalog.csv")
+    }
 
 
 @cache
@@ -157,8 +175,9 @@ class Measured:
         return self.first / (self.aliases or 1)
 
 
-def leave_one_out(catalog: dict[str, CatalogEntry] | None = None, aliases=None, units: dict[str, str] | None = None
-                  ) -> Measured:
+def leave_one_out(
+    catalog: dict[str, CatalogEntry] | None = None, aliases=None, units: dict[str, str] | None = None
+) -> Measured:
     """For each reviewed alias, propose ids for its name with that alias left out of what is known, and count how
     often its reviewed id comes first. An alias that is the catalog's own name would find itself: not counted.
     `units` (name → a unit printed with it) lets the unit kind take part, as it does for a real new name."""
@@ -170,17 +189,26 @@ def leave_one_out(catalog: dict[str, CatalogEntry] | None = None, aliases=None, 
         if truth not in catalog or name_key(name) == name_key(catalog[truth].name_zh):
             trivial += 1  # it would find the catalog's own name
             continue
-        others = aliases[:i] + aliases[i + 1:]
-        proposals = propose(name, units.get(name) or catalog[truth].canonical_unit or None,
-                            known_names(catalog, others), catalog)
+        others = aliases[:i] + aliases[i + 1 :]
+        proposals = propose(
+            name, units.get(name) or catalog[truth].canonical_unit or None, known_names(catalog, others), catalog
+        )
         counted += 1
         first += bool(proposals) and proposals[0].indicator_id == truth
         in_top += any(p.indicator_id == truth for p in proposals)
     return Measured(counted, first, in_top, trivial)
 
 
-CANDIDATE_COLUMNS = ["name_as_published", "candidate_rank", "candidate_indicator_id", "score", "name_similarity",
-                     "matched_on", "reason", "is_proposal"]
+CANDIDATE_COLUMNS = [
+    "name_as_published",
+    "candidate_rank",
+    "candidate_indicator_id",
+    "score",
+    "name_similarity",
+    "matched_on",
+    "reason",
+    "is_proposal",
+]
 
 
 def candidate_rows(names, catalog_rows, alias_rows):
@@ -188,18 +216,29 @@ def candidate_rows(names, catalog_rows, alias_rows):
     int_indicator_aliases) as a frame of CANDIDATE_COLUMNS: what dbt's int_mapping_candidates holds."""
     import pandas as pd
 
-    catalog = {r.indicator_id: CatalogEntry(r.indicator_id, r.name_zh, r.domain, r.measure_type,
-                                            r.canonical_unit or "")
-               for r in catalog_rows.itertuples()}
+    catalog = {
+        r.indicator_id: CatalogEntry(r.indicator_id, r.name_zh, r.domain, r.measure_type, r.canonical_unit or "")
+        for r in catalog_rows.itertuples()
+    }
     known = known_names(catalog, [(r.name_as_published, r.indicator_id) for r in alias_rows.itertuples()])
     rows = []
     for name in names.itertuples():
         unit = name.unit if isinstance(name.unit, str) else None
         for rank, candidate in enumerate(propose(name.name_as_published, unit, known, catalog), start=1):
-            rows.append([name.name_as_published, rank, candidate.indicator_id, candidate.score,
-                         candidate.name_similarity, candidate.matched_on, candidate.reason,
-                         candidate.score >= PROPOSE_MIN])
+            rows.append(
+                [
+                    name.name_as_published,
+                    rank,
+                    candidate.indicator_id,
+                    candidate.score,
+                    candidate.name_similarity,
+                    candidate.matched_on,
+                    candidate.reason,
+                    candidate.score >= PROPOSE_MIN,
+                ]
+            )
     # Types given even for an empty frame (every name mapped), whose object columns DuckDB could not type.
-    text = {c: "string" for c in ("name_as_published", "candidate_indicator_id", "matched_on", "reason")}
+    text = dict.fromkeys(("name_as_published", "candidate_indicator_id", "matched_on", "reason"), "string")
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS).astype(
-        text | {"candidate_rank": "int32", "score": "float64", "name_similarity": "float64", "is_proposal": "bool"})
+        text | {"candidate_rank": "int32", "score": "float64", "name_similarity": "float64", "is_proposal": "bool"}
+    )

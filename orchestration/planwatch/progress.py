@@ -57,8 +57,16 @@ def status_from_ratio(ratio: float) -> str:
 # A target's direction, in either of its two spellings: the comparator (the printed one, or the catalog's read as
 # one by the dbt macro target_direction) or the way it points. One table, so that the verdicts (dbt, through
 # pw_meets) and the progress measure judge "meets the target" alike, strict comparators included.
-WAY = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "range": "band",
-       "higher": "higher", "lower": "lower", "band": "band"}
+WAY = {
+    ">=": "higher",
+    ">": "higher",
+    "<=": "lower",
+    "<": "lower",
+    "range": "band",
+    "higher": "higher",
+    "lower": "lower",
+    "band": "band",
+}
 
 
 def meets(value: float, target: float, direction: str, upper: float | None = None) -> bool:
@@ -96,8 +104,13 @@ def assess(
     met = meets(latest_value, target_value, direction, target_upper)
     direction = WAY[direction]
     if met:
-        return Progress("achieved", f"{latest_year} value {latest_value:g} already meets the target", "target_check",
-                        score=5.0, expected=_expected(base_year, base_value, latest_year, target_year, target_value))
+        return Progress(
+            "achieved",
+            f"{latest_year} value {latest_value:g} already meets the target",
+            "target_check",
+            score=5.0,
+            expected=_expected(base_year, base_value, latest_year, target_year, target_value),
+        )
     if base_value is None or base_year is None:
         return Progress("not_assessable", "no base value: at least two data points are needed")
     if latest_year <= base_year:
@@ -124,16 +137,22 @@ def assess(
         observed = (y / y0) ** (1 / (latest_year - base_year)) - 1
         required = (target / y0) ** (1 / (target_year - base_year)) - 1
         if required == 0:
-            return Progress("deterioration", "the base value met the target and the latest no longer does",
-                            "cagr_ratio", score=-5.0, expected=expected)
+            return Progress(
+                "deterioration",
+                "the base value met the target and the latest no longer does",
+                "cagr_ratio",
+                score=-5.0,
+                expected=expected,
+            )
         ratio = sign * d * observed / abs(required)
         method = "cagr_ratio"
     status = status_from_ratio(ratio)
     return Progress(status, f"progress ratio {ratio:.2f} ({method})", method, ratio, score_from_ratio(ratio), expected)
 
 
-def assess_without_target(base_year: int, base_value: float, latest_year: int, latest_value: float,
-                          direction: str, limit: float | None = None) -> Progress:
+def assess_without_target(
+    base_year: int, base_value: float, latest_year: int, latest_value: float, direction: str, limit: float | None = None
+) -> Progress:
     """Open SDG's measure for a series with no target: the observed CAGR against 1.5 % / 0.5 % / 0, with the
     positive thresholds scaled down near a natural limit L: C = 1 − (b/L)^4.44 (b = |y0| ≤ L)."""
     if latest_year <= base_year:

@@ -8,8 +8,10 @@ import re
 import dagster as dg
 
 stream = None  # set by planwatch.refresh_run while a quiet refresh runs
-_STEP = re.compile(r'(Finished execution of step|Execution of step|Dependencies for step|Skipping step) "?([\w\-]+)"?'
-                   r'(?: in ([\d.]+\s*m?s))?')
+_STEP = re.compile(
+    r'(Finished execution of step|Execution of step|Dependencies for step|Skipping step) "?([\w\-]+)"?'
+    r"(?: in ([\d.]+\s*m?s))?"
+)
 
 
 def say(text: str) -> None:
@@ -37,8 +39,10 @@ class _StepLines(logging.Handler):
             print(f"  - {step} skipped: blocked upstream", file=stream, flush=True)
 
 
-@dg.logger(config_schema={"enabled": dg.Field(bool, default_value=True)},
-           description="One line per step on the terminal of a quiet `planwatch refresh`.")
+@dg.logger(
+    config_schema={"enabled": dg.Field(bool, default_value=True)},
+    description="One line per step on the terminal of a quiet `planwatch refresh`.",
+)
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     logger = logging.getLogger("planwatch.progress")
     logger.setLevel(logging.DEBUG)

@@ -18,7 +18,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -56,8 +56,9 @@ class RunChecks:
         return "; ".join(problems) or None
 
 
-def publish(build: Path, published: Path, versions: Path, run_id: str,
-            checks: Callable[[], RunChecks] | list[dict]) -> Path:
+def publish(
+    build: Path, published: Path, versions: Path, run_id: str, checks: Callable[[], RunChecks] | list[dict]
+) -> Path:
     """Make the checked working file the published one, with meta.*; keep it as a version. `checks` reads the
     run's recorded check results: it is asked before anything is copied and again right before the replace.
     (A plain list of results stands for a run that planned exactly those checks.)"""
@@ -70,7 +71,7 @@ def publish(build: Path, published: Path, versions: Path, run_id: str,
         inputs = conn.execute("SELECT source_file, content_hash FROM raw._files ORDER BY 1").fetchall()
         fingerprint = _run_fingerprint(conn, run_id)
     versions.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     version = versions / f"planwatch-{now:%Y%m%dT%H%M%S%fZ}-{run_id[:8]}.duckdb"
     staging = published.with_name(f".{published.name}.{os.getpid()}.publishing")
     pending = version.with_name(version.name + ".pending")
@@ -155,8 +156,9 @@ def rollback_target(published: Path, versions: Path, to: str | None = None) -> P
     return versions / names[names.index(current) - 1]
 
 
-def rollback(published: Path, versions: Path, to: str | None = None,
-             verify: Callable[[Path], list[str]] | None = None) -> Path:
+def rollback(
+    published: Path, versions: Path, to: str | None = None, verify: Callable[[Path], list[str]] | None = None
+) -> Path:
     """Publish a kept version again: the one before the published one, or `to`. It is verified first — by
     `verify` (planwatch.verify.problems: sha256, every table read back, every GX suite), or without it by its
     sha256 and every table read back — and refused with the reasons if it fails."""
@@ -210,26 +212,53 @@ def published_fingerprint(published: Path) -> str | None:
         return None
 
 
-def _write_build_info(conn, version: str, run_id: str, built_at: datetime, inputs: list, checks: list[dict],
-                      fingerprint: str | None = None) -> None:
+def _write_build_info(
+    conn,
+    version: str,
+    run_id: str,
+    built_at: datetime,
+    inputs: list,
+    checks: list[dict],
+    fingerprint: str | None = None,
+) -> None:
     conn.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    conn.execute("CREATE OR REPLACE TABLE meta.build_info (version VARCHAR, run_id VARCHAR, built_at TIMESTAMPTZ, "
-                 "code_version VARCHAR, input_files VARCHAR, checks_passed INTEGER, checks_failed INTEGER, "
-                 "checks_warned INTEGER, checks VARCHAR, input_fingerprint VARCHAR)")
-    conn.execute("INSERT INTO meta.build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-        version, run_id, built_at, code_version(), json.dumps(dict(inputs), ensure_ascii=False),
-        sum(c["passed"] for c in checks),
-        sum(not c["passed"] and c["severity"] == "ERROR" for c in checks),
-        sum(not c["passed"] and c["severity"] != "ERROR" for c in checks),
-        json.dumps(checks, ensure_ascii=False), fingerprint])
+    conn.execute(
+        "CREATE OR REPLACE TABLE meta.build_info (version VARCHAR, run_id VARCHAR, built_at TIMESTAMPTZ, "
+        "code_version VARCHAR, input_files VARCHAR, checks_passed INTEGER, checks_failed INTEGER, "
+        "checks_warned INTEGER, checks VARCHAR, input_fingerprint VARCHAR)"
+    )
+    conn.execute(
+        "INSERT INTO meta.build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            version,
+            run_id,
+            built_at,
+            code_version(),
+            json.dumps(dict(inputs), ensure_ascii=False),
+            sum(c["passed"] for c in checks),
+            sum(not c["passed"] and c["severity"] == "ERROR" for c in checks),
+            sum(not c["passed"] and c["severity"] != "ERROR" for c in checks),
+            json.dumps(checks, ensure_ascii=False),
+            fingerprint,
+        ],
+    )
     conn.execute("CREATE OR REPLACE TABLE meta.build_inputs (source_file VARCHAR, content_hash VARCHAR)")
     conn.executemany("INSERT INTO meta.build_inputs VALUES (?, ?)", inputs)
-    conn.execute("CREATE OR REPLACE TABLE meta.build_checks (asset VARCHAR, check_name VARCHAR, passed BOOLEAN, "
-                 "severity VARCHAR, description VARCHAR)")
-    conn.executemany("INSERT INTO meta.build_checks VALUES (?, ?, ?, ?, ?)",
-                     [[c["asset"], c["check"], c["passed"], c["severity"], c.get("description")] for c in checks])
-    glossary.describe(conn, "meta", "build_info", "Which refresh run built this published file, when, with which "
-                      "code (code_version: sha256 of the dbt project, GX suites and planwatch package), from which "
-                      "input files (path → sha256) and which checks passed")
+    conn.execute(
+        "CREATE OR REPLACE TABLE meta.build_checks (asset VARCHAR, check_name VARCHAR, passed BOOLEAN, "
+        "severity VARCHAR, description VARCHAR)"
+    )
+    conn.executemany(
+        "INSERT INTO meta.build_checks VALUES (?, ?, ?, ?, ?)",
+        [[c["asset"], c["check"], c["passed"], c["severity"], c.get("description")] for c in checks],
+    )
+    glossary.describe(
+        conn,
+        "meta",
+        "build_info",
+        "Which refresh run built this published file, when, with which "
+        "code (code_version: sha256 of the dbt project, GX suites and planwatch package), from which "
+        "input files (path → sha256) and which checks passed",
+    )
     glossary.describe(conn, "meta", "build_inputs", "Every input file of the build with the sha256 of the bytes parsed")
     glossary.describe(conn, "meta", "build_checks", "Every check of the run that built this file, with its result")

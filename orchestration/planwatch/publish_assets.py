@@ -9,6 +9,7 @@ from planwatch.report import render_report
 
 def _run_checks(context: dg.AssetExecutionContext):
     """A reader of this run's own recorded check results: what it planned, and what each check found."""
+
     def read() -> RunChecks:
         def records(kind):
             return context.instance.get_records_for_run(context.run.run_id, of_type=kind, limit=100_000).records
@@ -16,13 +17,20 @@ def _run_checks(context: dg.AssetExecutionContext):
         planned = frozenset(
             f"{r.event_log_entry.dagster_event.event_specific_data.asset_key.to_user_string()}:"
             f"{r.event_log_entry.dagster_event.event_specific_data.check_name}"
-            for r in records(dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED))
+            for r in records(dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED)
+        )
         results = []
         for record in records(dg.DagsterEventType.ASSET_CHECK_EVALUATION):
             evaluation = record.event_log_entry.dagster_event.event_specific_data
-            results.append({"asset": evaluation.asset_key.to_user_string(), "check": evaluation.check_name,
-                            "passed": evaluation.passed, "severity": evaluation.severity.value,
-                            "description": evaluation.description})
+            results.append(
+                {
+                    "asset": evaluation.asset_key.to_user_string(),
+                    "check": evaluation.check_name,
+                    "passed": evaluation.passed,
+                    "severity": evaluation.severity.value,
+                    "description": evaluation.description,
+                }
+            )
         return RunChecks(planned, results)
 
     return read
@@ -38,12 +46,17 @@ def publish_asset_definitions(upstream: list[dg.AssetKey]) -> tuple[dg.AssetsDef
         kinds={"duckdb"},
         deps=upstream,
         description="The published warehouse (PLANWATCH_WAREHOUSE): a checked copy of the working file, replaced "
-                    "atomically, with meta.build_info. Publishes only when every check planned for the run has a "
-                    "result and every ERROR check passed, asserted from the run's own records at the replace.",
+        "atomically, with meta.build_info. Publishes only when every check planned for the run has a "
+        "result and every ERROR check passed, asserted from the run's own records at the replace.",
     )
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        version = publish(settings.build_path(), settings.warehouse_path(), settings.versions_dir(), context.run.run_id,
-                          _run_checks(context))
+        version = publish(
+            settings.build_path(),
+            settings.warehouse_path(),
+            settings.versions_dir(),
+            context.run.run_id,
+            _run_checks(context),
+        )
         context.log.info(f"published {version.name} → {settings.warehouse_path()}")
         return dg.MaterializeResult(metadata={"version": version.name, "path": str(settings.warehouse_path())})
 
@@ -55,7 +68,7 @@ def publish_asset_definitions(upstream: list[dg.AssetKey]) -> tuple[dg.AssetsDef
     kinds={"html"},
     deps=["published_warehouse"],
     description="warehouse/report/index.html: per region, targets beside the 2020 value and latest actual, the "
-                "十三五 completion table with computed vs reported status, progress charts. Self-contained.",
+    "十三五 completion table with computed vs reported status, progress charts. Self-contained.",
 )
 def report(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     path = render_report(settings.warehouse_path(), settings.report_path())

@@ -38,8 +38,10 @@ class FileChanging(OSError):
 
     def __init__(self, path: Path, what: str):
         self.path = path
-        super().__init__(f"{path}: changed while it was being read ({what}): not loaded this time, try again; "
-                         f"what an earlier version loaded is kept")
+        super().__init__(
+            f"{path}: changed while it was being read ({what}): not loaded this time, try again; "
+            f"what an earlier version loaded is kept"
+        )
 
 
 @dataclass
@@ -84,7 +86,7 @@ def _signature(stat: os.stat_result) -> tuple:
 def read_once(path: Path, spool_dir: Path | None = None) -> ReadFile:
     """Copy `path` privately while hashing it; raise FileChanging if it changed during the read."""
     before = os.stat(path)
-    copy = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES, dir=spool_dir)
+    copy = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES, dir=spool_dir)  # noqa: SIM115 (returned open)
     digest = hashlib.sha256()
     size = 0
     try:
@@ -103,8 +105,11 @@ def read_once(path: Path, spool_dir: Path | None = None) -> ReadFile:
             raise FileChanging(path, f"{opened.st_size} bytes when opened, {size} read")
         age = time.time() - max(after.st_mtime, after.st_ctime)
         if age < settle_seconds():
-            raise FileChanging(path, f"modified {max(age, 0):.1f}s before it was read, less than the "
-                                     f"{settle_seconds():g}s a file is left to settle: it may still be being written")
+            raise FileChanging(
+                path,
+                f"modified {max(age, 0):.1f}s before it was read, less than the "
+                f"{settle_seconds():g}s a file is left to settle: it may still be being written",
+            )
     except BaseException:
         copy.close()
         raise

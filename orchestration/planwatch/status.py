@@ -1,7 +1,7 @@
 """`planwatch status`: the published build, its age and checks, and the last refresh that did not publish."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,22 +15,26 @@ def status(published: Path) -> str:
         with duckdb.connect(str(published), read_only=True) as conn:
             version, run_id, built_at, passed, failed, warned, checks = conn.execute(
                 "SELECT version, run_id, built_at, checks_passed, checks_failed, checks_warned, checks "
-                "FROM meta.build_info").fetchone()
+                "FROM meta.build_info"
+            ).fetchone()
             refused = conn.execute("SELECT count(*) FROM analytics.rejected_inputs").fetchone()[0]
-        age = datetime.now(timezone.utc) - built_at
+        age = datetime.now(UTC) - built_at
         lines.append(f"published: {published} (version {version}, run {run_id})")
         lines.append(f"built: {built_at:%Y-%m-%d %H:%M:%S %Z}, {_age(age.total_seconds())} ago")
         lines.append(f"checks: {passed} passed, {failed} failed, {warned} warned")
         for check in json.loads(checks):
             if not check["passed"]:
-                lines.append(f"  {check['severity']} {check['asset']}:{check['check']} "
-                             f"{(check.get('description') or '')[:200]}")
+                lines.append(
+                    f"  {check['severity']} {check['asset']}:{check['check']} {(check.get('description') or '')[:200]}"
+                )
         lines.append(f"refused input files now: {refused} (analytics.rejected_inputs)")
     except (duckdb.Error, OSError, TypeError) as error:
         lines.append(f"published: nothing readable at {published} ({str(error).splitlines()[0]})")
     failure = last()
     if failure:
-        lines.append(f"last failure: {failure['at']} ({failure['source']}, run {failure['run_id']}): {failure['cause']}")
+        lines.append(
+            f"last failure: {failure['at']} ({failure['source']}, run {failure['run_id']}): {failure['cause']}"
+        )
     else:
         lines.append("last failure: none recorded")
     return "\n".join(lines)

@@ -35,9 +35,13 @@ def verify(path: Path, versions: Path | None = None) -> list[tuple[str, str, Out
 
 
 def blocking_failures(results: list[tuple[str, str, Outcome]]) -> list[str]:
-    return ["; ".join(f.notes for f in outcome.failures) if outcome.suite == INTEGRITY
-            else f"{table}: {'; '.join(f.describe() for f in outcome.failures)}"
-            for table, severity, outcome in results if severity == "error" and not outcome.passed]
+    return [
+        "; ".join(f.notes for f in outcome.failures)
+        if outcome.suite == INTEGRITY
+        else f"{table}: {'; '.join(f.describe() for f in outcome.failures)}"
+        for table, severity, outcome in results
+        if severity == "error" and not outcome.passed
+    ]
 
 
 def problems(path: Path) -> list[str]:

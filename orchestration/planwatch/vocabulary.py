@@ -3,7 +3,7 @@
 The home is the dbt seed `dbt_project/seeds/vocabulary.csv` (one row per vocabulary and code, with a class where
 codes fall into classes, e.g. a scope is `whole_region` or `part_of_region`), and `plan_periods.csv` for the
 five-year periods and their years. Every layer reads the same rows:
-- the raw contract (`planwatch.raw_files`) refuses a file whose cell is not a code of its vocabulary;
+- the raw contract (`planwatch.contract`) refuses a file whose cell is not a code of its vocabulary;
 - the GX suites write `{"vocabulary": "actual_scope"}` (or `{"plan_years": "first"}`) where a literal list or
   bound would stand, and `planwatch.gx_validation` puts the codes in when it loads a suite;
 - dbt tests use the generic test `in_vocabulary` (tests/generic/in_vocabulary.sql) against the seed, and models
@@ -57,8 +57,10 @@ def code_class(vocabulary: str, code: str) -> str | None:
 @cache
 def plan_periods() -> dict[str, dict[str, int]]:
     """十四五 → {period_start: 2021, period_end: 2025, base_year: 2020, target_year: 2025}."""
-    return {row["plan_period"]: {k: int(row[k]) for k in ("period_start", "period_end", "base_year", "target_year")}
-            for row in _read(PERIODS_SEED)}
+    return {
+        row["plan_period"]: {k: int(row[k]) for k in ("period_start", "period_end", "base_year", "target_year")}
+        for row in _read(PERIODS_SEED)
+    }
 
 
 OTHER_PERIOD = "other"

@@ -8,7 +8,7 @@ file is created with an older storage compatibility version; DuckDB keeps writin
 import errno
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -40,9 +40,11 @@ def check_writable(folder: Path) -> None:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".planwatch-write-test-"):
             pass
     except OSError as error:
-        raise WarehouseNotWritable(error.errno or errno.EACCES,
-                                   f"cannot write in {folder} ({error.strerror or error}): the refresh builds and "
-                                   f"publishes there; make it writable for this user") from error
+        raise WarehouseNotWritable(
+            error.errno or errno.EACCES,
+            f"cannot write in {folder} ({error.strerror or error}): the refresh builds and "
+            f"publishes there; make it writable for this user",
+        ) from error
 
 
 def prepare_build(build: Path, published: Path, versions: Path, log=print) -> Path:
@@ -65,8 +67,9 @@ def prepare_build(build: Path, published: Path, versions: Path, log=print) -> Pa
             if "lock" in str(error).lower():
                 raise  # another process writes it: not damage, and not ours to touch
             if _is_permission(error):
-                raise WarehouseNotWritable(errno.EACCES, f"cannot open the working file {build} for writing "
-                                                         f"({str(error).splitlines()[0]})") from error
+                raise WarehouseNotWritable(
+                    errno.EACCES, f"cannot open the working file {build} for writing ({str(error).splitlines()[0]})"
+                ) from error
             _set_aside(build, error, log)
         except duckdb.Error as error:
             _set_aside(build, error, log)
@@ -101,20 +104,31 @@ def restore_history(build: Path, published: Path, log=print) -> None:
             for table in set(ours) - set(theirs):
                 conn.execute(f'DROP TABLE {HISTORY_SCHEMA}."{table}"')
             for table in theirs:
-                conn.execute(f'CREATE OR REPLACE TABLE {HISTORY_SCHEMA}."{table}" AS '
-                             f'SELECT * FROM published.{HISTORY_SCHEMA}."{table}"')
+                conn.execute(
+                    f'CREATE OR REPLACE TABLE {HISTORY_SCHEMA}."{table}" AS '
+                    f'SELECT * FROM published.{HISTORY_SCHEMA}."{table}"'
+                )
             log("history tables restored from the published version: the last run did not publish its changes")
         finally:
             conn.execute("DETACH published")
 
 
 def _history_signature(conn, catalog: str) -> dict[str, tuple]:
-    tables = [r[0] for r in conn.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = ?",
-        [catalog, HISTORY_SCHEMA]).fetchall()]
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = ?",
+            [catalog, HISTORY_SCHEMA],
+        ).fetchall()
+    ]
     # A snapshot only ever inserts versions and closes them: rows, closed rows and the latest change tell them apart.
-    return {t: conn.execute(f'SELECT count(*), count(dbt_valid_to), max(dbt_updated_at), max(dbt_valid_to) '
-                            f'FROM {catalog}.{HISTORY_SCHEMA}."{t}"').fetchone() for t in tables}
+    return {
+        t: conn.execute(
+            f"SELECT count(*), count(dbt_valid_to), max(dbt_updated_at), max(dbt_valid_to) "
+            f'FROM {catalog}.{HISTORY_SCHEMA}."{t}"'
+        ).fetchone()
+        for t in tables
+    }
 
 
 def _is_permission(error: Exception) -> bool:
@@ -123,7 +137,7 @@ def _is_permission(error: Exception) -> bool:
 
 
 def _set_aside(build: Path, error: Exception, log) -> None:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for path in (build, build.with_name(build.name + ".wal")):
         if path.exists():
             path.rename(path.with_name(f"{path.name}.broken-{stamp}"))
@@ -139,7 +153,6 @@ def free_disk_hint(path: Path) -> str:
     return f"{usage.free / 2**20:.0f} MiB free of {usage.total / 2**30:.1f} GiB on that file system"
 
 
-
 def record_run_start(build: Path, run_id: str) -> None:
     """Note the input fingerprint (planwatch.fingerprint) a run starts from, once: taken before anything is read,
     so that a file changed during the run makes the next refresh see a change."""
@@ -147,7 +160,9 @@ def record_run_start(build: Path, run_id: str) -> None:
 
     with duckdb.connect(str(build)) as conn:
         conn.execute("CREATE SCHEMA IF NOT EXISTS raw")
-        conn.execute("CREATE TABLE IF NOT EXISTS raw._runs (run_id VARCHAR PRIMARY KEY, input_fingerprint VARCHAR, "
-                     "started_at TIMESTAMPTZ)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS raw._runs (run_id VARCHAR PRIMARY KEY, input_fingerprint VARCHAR, "
+            "started_at TIMESTAMPTZ)"
+        )
         if conn.execute("SELECT count(*) FROM raw._runs WHERE run_id = ?", [run_id]).fetchone()[0] == 0:
             conn.execute("INSERT INTO raw._runs VALUES (?, ?, now())", [run_id, input_fingerprint()])

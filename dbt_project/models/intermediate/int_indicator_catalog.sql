@@ -4,8 +4,18 @@
 -- qualitative); its accumulation from the row, else from the name (累计 stock, 新增 new), else a level.
 with seed as (
     select
-        indicator_id, name_zh, name_en, domain, measure_type, canonical_unit, direction, accumulation,
-        valid_min, valid_max, note, 'seed' as catalog_source
+        indicator_id,
+        name_zh,
+        name_en,
+        domain,
+        measure_type,
+        canonical_unit,
+        direction,
+        accumulation,
+        valid_min,
+        valid_max,
+        note,
+        'seed' as catalog_source
     from {{ ref('indicator_catalog') }}
 ),
 

@@ -7,5 +7,6 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from planwatch.matching import candidate_rows
 
-    return candidate_rows(dbt.ref("int_unmapped_names").df(), dbt.ref("int_indicator_catalog").df(),
-                          dbt.ref("int_indicator_aliases").df())
+    return candidate_rows(
+        dbt.ref("int_unmapped_names").df(), dbt.ref("int_indicator_catalog").df(), dbt.ref("int_indicator_aliases").df()
+    )

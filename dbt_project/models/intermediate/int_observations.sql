@@ -66,17 +66,20 @@ observations as (
 -- The most specific reviewed mapping of each figure's name: for its table, then its document, then anywhere; of
 -- two equally specific ones the analysts' (raw/mappings) over the seed's.
 mapping as (
-    select observations.observation_id, aliases.indicator_id
+    select
+        observations.observation_id,
+        aliases.indicator_id
     from observations
     inner join {{ ref('int_indicator_aliases') }} as aliases
-        on aliases.name_as_published = observations.indicator
-        and (aliases.document_id is null or aliases.document_id = observations.document_id)
-        and (aliases.table_id is null or aliases.table_id = observations.table_id)
+        on observations.indicator = aliases.name_as_published
+            and (aliases.document_id is null or observations.document_id = aliases.document_id)
+            and (aliases.table_id is null or observations.table_id = aliases.table_id)
     qualify row_number() over (
-        partition by observations.observation_id
-        order by aliases.table_id is not null desc, aliases.document_id is not null desc, aliases.source_rank,
-            aliases.indicator_id
-    ) = 1
+            partition by observations.observation_id
+            order by
+                aliases.table_id is not null desc, aliases.document_id is not null desc, aliases.source_rank asc,
+                aliases.indicator_id asc
+        ) = 1
 ),
 
 mapped as (
@@ -104,7 +107,8 @@ converted as (
     select
         mapped.*,
         case
-            when mapped.unit_used is not distinct from nullif(mapped.canonical_unit, '') then 1.0
+            -- parenthesised: sqlfluff's duckdb grammar cannot read IS NOT DISTINCT FROM bare inside WHEN
+            when (mapped.unit_used is not distinct from nullif(mapped.canonical_unit, '')) then 1.0
             when mapped.measure_type = 'count'
                 and mapped.unit_used in (select unit from count_words)
                 and mapped.canonical_unit in (select unit from count_words) then 1.0
@@ -112,9 +116,9 @@ converted as (
         end as unit_factor
     from mapped
     left join {{ ref('unit_conversions') }} as conversions
-        on conversions.from_unit = mapped.unit_used
-        and conversions.to_unit = mapped.canonical_unit
-        and (conversions.indicator_id is null or conversions.indicator_id = mapped.indicator_id)
+        on mapped.unit_used = conversions.from_unit
+            and mapped.canonical_unit = conversions.to_unit
+            and (conversions.indicator_id is null or mapped.indicator_id = conversions.indicator_id)
 )
 
 select

@@ -56,22 +56,34 @@ with_rows as (
 -- Each distinct (unit cell, name, inline unit) is resolved once: a national corpus has ~640k value cells but a
 -- few thousand combinations, and a Python call per cell was most of this model's time.
 units as (
-    select unit_cell, indicator, inline_unit, pw_resolve_unit(unit_cell, indicator, inline_unit) as resolved_unit
-    from (select distinct unit_cell, indicator, inline_unit from with_rows)
+    select
+        unit_cell,
+        indicator,
+        inline_unit,
+        pw_resolve_unit(unit_cell, indicator, inline_unit) as resolved_unit
+    from (
+        select distinct
+            unit_cell,
+            indicator,
+            inline_unit
+        from with_rows
+    ) as distinct_units
 ),
 
 resolved as (
-    select with_rows.*, units.resolved_unit
+    select
+        with_rows.*,
+        units.resolved_unit
     from with_rows
     left join units
         on units.unit_cell is not distinct from with_rows.unit_cell
-        and units.indicator is not distinct from with_rows.indicator
-        and units.inline_unit is not distinct from with_rows.inline_unit
+            and units.indicator is not distinct from with_rows.indicator
+            and units.inline_unit is not distinct from with_rows.inline_unit
 )
 
 select
     value_cells.document_id || '/' || value_cells.table_id || '/' || value_cells.row_no || '/'
-        || value_cells.column_name as indicator_value_id,
+    || value_cells.column_name as indicator_value_id,
     value_cells.document_id,
     value_cells.table_id,
     tables.table_kind,
@@ -87,7 +99,7 @@ select
     value_cells.attribute,
     value_cells.unit_cell,
     -- "万件" in a unit column scales the value like "4.3万件" inline would: the unit is 件, the multiplier 10^4.
-    value_cells.resolved_unit.unit as unit,
+    value_cells.resolved_unit.unit,
     value_cells.resolved_unit.as_published as unit_as_published,
     value_cells.resolved_unit.recognised as unit_recognised,
     coalesce(value_cells.resolved_unit.is_count, false) as unit_is_count,
@@ -113,9 +125,9 @@ select
     value_cells._loaded_at
 from resolved as value_cells
 inner join tables using (document_id, table_id)
-left join plans on plans.document_id = value_cells.document_id and plans.table_id = value_cells.table_id
+left join plans on value_cells.document_id = plans.document_id and value_cells.table_id = plans.table_id
 left join statuses
-    on statuses.document_id = value_cells.document_id
-    and statuses.table_id = value_cells.table_id
-    and statuses.row_no = value_cells.row_no
-    and statuses.year = value_cells.year
+    on value_cells.document_id = statuses.document_id
+        and value_cells.table_id = statuses.table_id
+        and value_cells.row_no = statuses.row_no
+        and value_cells.year = statuses.year

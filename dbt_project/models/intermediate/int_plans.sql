@@ -18,7 +18,11 @@ periods as (
 ),
 
 documents_of_period as (
-    select region_code, plan_period, min(document_id) as document_id, count(*) as documents
+    select
+        region_code,
+        plan_period,
+        min(document_id) as document_id,
+        count(*) as documents
     from documents
     group by region_code, plan_period
 ),
@@ -37,7 +41,7 @@ placed as (
     from tables
     inner join documents using (document_id)
     left join documents_of_period as others
-        on others.region_code = documents.region_code and others.plan_period = tables.plan_period
+        on documents.region_code = others.region_code and tables.plan_period = others.plan_period
 )
 
 select
@@ -54,5 +58,5 @@ select
     coalesce(plan_documents.target_year, periods.target_year) as target_year,
     plan_documents.plan_title
 from placed
-left join documents as plan_documents on plan_documents.document_id = placed.plan_document_id
-left join periods on periods.plan_period = placed.plan_period
+left join documents as plan_documents on placed.plan_document_id = plan_documents.document_id
+left join periods on placed.plan_period = periods.plan_period

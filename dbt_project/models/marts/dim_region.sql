@@ -7,9 +7,14 @@ with documents as (
 
 named as (
     select
-        region_code, region_name, region_full_name, admin_level,
+        region_code,
+        region_name,
+        region_full_name,
+        admin_level,
         case when admin_level = 'province' then null else parent_code end as parent_code,
-        province_code, province_name, 1 as source_rank
+        province_code,
+        province_name,
+        1 as source_rank
     from documents
     union all
     select
@@ -24,7 +29,15 @@ named as (
     from documents
     where parent_code <> region_code
     union all
-    select province_code, province_name, province_name, 'province', null, province_code, province_name, 3
+    select
+        province_code,
+        province_name,
+        province_name,
+        'province',
+        null,
+        province_code,
+        province_name,
+        3
     from documents
 )
 
@@ -38,5 +51,5 @@ select
     province_name
 from named
 qualify row_number() over (
-    partition by region_code order by source_rank, region_full_name, region_name, parent_code nulls last
-) = 1
+        partition by region_code order by source_rank, region_full_name, region_name, parent_code nulls last
+    ) = 1

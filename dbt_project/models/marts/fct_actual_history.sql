@@ -25,7 +25,11 @@ timed as (
 ),
 
 names as (
-    select distinct indicator, indicator_id from {{ ref('int_observations') }} where source_kind = 'published_actual'
+    select distinct
+        indicator,
+        indicator_id
+    from {{ ref('int_observations') }}
+    where source_kind = 'published_actual'
 )
 
 select

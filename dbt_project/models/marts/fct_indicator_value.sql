@@ -9,7 +9,8 @@ documents as (
 ),
 
 observations as (
-    select * from {{ ref('int_observations') }} where source_kind = 'plan'
+    select * from {{ ref('int_observations') }}
+    where source_kind = 'plan'
 ),
 
 mapping_status as (
@@ -66,5 +67,5 @@ select
     plan_values._source_row as source_row
 from plan_values
 inner join documents using (document_id)
-left join observations on observations.observation_id = plan_values.indicator_value_id
-left join mapping_status on mapping_status.name_as_published = plan_values.indicator
+left join observations on plan_values.indicator_value_id = observations.observation_id
+left join mapping_status on plan_values.indicator = mapping_status.name_as_published

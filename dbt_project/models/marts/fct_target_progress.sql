@@ -15,46 +15,76 @@ targets as (
 baselines as (
     -- at the plan's base year: the target's own table's base column first, then an actual of the region's plan
     -- documents (a 十三五 completion table's 2020 value for a 十四五 plan), then a published figure
-    select targets.observation_id as target_id, base.canonical_value, base.year, base.raw_value,
-        1 as priority, 'own_table_baseline' as base_source
+    select
+        targets.observation_id as target_id,
+        base.canonical_value,
+        base.year,
+        base.raw_value,
+        1 as priority,
+        'own_table_baseline' as base_source
     from targets
     inner join observations as base
-        on base.document_id = targets.document_id and base.table_id = targets.table_id and base.row_no = targets.row_no
-        and base.value_kind = 'baseline'
+        on targets.document_id = base.document_id and targets.table_id = base.table_id and targets.row_no = base.row_no
+            and base.value_kind = 'baseline'
     union all
-    select targets.observation_id, base.canonical_value, base.year, base.raw_value, 2, 'plan_document_actual'
+    select
+        targets.observation_id,
+        base.canonical_value,
+        base.year,
+        base.raw_value,
+        2,
+        'plan_document_actual'
     from targets
     inner join observations as base
-        on base.source_kind = 'plan' and base.value_kind = 'actual' and base.year = targets.plan_base_year
-        and base.region_code = targets.region_code and base.indicator_id = targets.indicator_id
+        on base.source_kind = 'plan' and base.value_kind = 'actual' and targets.plan_base_year = base.year
+            and targets.region_code = base.region_code and targets.indicator_id = base.indicator_id
     union all
-    select targets.observation_id, base.canonical_value, base.year, base.raw_value, 3, 'published_actual'
+    select
+        targets.observation_id,
+        base.canonical_value,
+        base.year,
+        base.raw_value,
+        3,
+        'published_actual'
     from targets
     inner join observations as base
-        on base.source_kind = 'published_actual' and base.year = targets.plan_base_year and base.is_whole_region
-        and base.period = 'year' and base.region_code = targets.region_code
-        and base.indicator_id = targets.indicator_id
+        on base.source_kind = 'published_actual' and targets.plan_base_year = base.year and base.is_whole_region
+            and base.period = 'year' and targets.region_code = base.region_code
+            and targets.indicator_id = base.indicator_id
+),
+
+base as (
+    -- each target's base value: the first of its baselines by priority
+    select * from baselines
+    qualify row_number() over (partition by target_id order by priority) = 1
 ),
 
 latest as (
     -- the most recent whole-region, full-year figure after the base year, up to the target year: a published
     -- figure, or an actual printed in the region's plan documents (a completion table's); 市区 figures and
     -- half-year figures are not used. Of one year, the target's own row first, then a published figure.
-    select targets.observation_id as target_id, actual.canonical_value, actual.year, actual.raw_value,
-        actual.scope, actual.status, actual.observation_id as actual_id
+    select
+        targets.observation_id as target_id,
+        actual.canonical_value,
+        actual.year,
+        actual.raw_value,
+        actual.scope,
+        actual.status,
+        actual.observation_id as actual_id
     from targets
     inner join observations as actual
-        on actual.value_kind = 'actual' and actual.year > targets.plan_base_year and actual.year <= targets.year
-        and actual.is_whole_region and actual.period = 'year'
-        and actual.region_code = targets.region_code and actual.indicator_id = targets.indicator_id
+        on actual.value_kind = 'actual' and targets.plan_base_year < actual.year and targets.year >= actual.year
+            and actual.is_whole_region and actual.period = 'year'
+            and targets.region_code = actual.region_code and targets.indicator_id = actual.indicator_id
     qualify row_number() over (
-        partition by targets.observation_id
-        order by actual.year desc,
-            actual.document_id is not distinct from targets.document_id and actual.table_id = targets.table_id
+            partition by targets.observation_id
+            order by
+                actual.year desc,
+                actual.document_id is not distinct from targets.document_id and actual.table_id = targets.table_id
                 and actual.row_no = targets.row_no desc,
-            actual.source_kind = 'published_actual' desc,
-            actual.observation_id
-    ) = 1
+                actual.source_kind = 'published_actual' desc,
+                actual.observation_id
+        ) = 1
 ),
 
 assessed as (
@@ -72,10 +102,8 @@ assessed as (
         latest.actual_id as latest_actual_id,
         {{ target_direction('targets.comparator', 'targets.direction') }} as target_direction
     from targets
-    left join (
-        select * from baselines qualify row_number() over (partition by target_id order by priority) = 1
-    ) as base on base.target_id = targets.observation_id
-    left join latest on latest.target_id = targets.observation_id
+    left join base on targets.observation_id = base.target_id
+    left join latest on targets.observation_id = latest.target_id
 ),
 
 starts as (
@@ -135,7 +163,7 @@ select
     canonical_value_upper as target_value_upper,
     year as target_year,
     assessment.expected as expected_on_path,
-    assessment.method as method,
+    assessment.method,
     case
         when comparator = 'qual' then 'not_assessable'
         else assessment.status
@@ -145,7 +173,7 @@ select
         else assessment.reason
     end as status_reason,
     assessment.ratio as progress_ratio,
-    assessment.score as score,
+    assessment.score,
     document_id,
     table_id,
     row_no,

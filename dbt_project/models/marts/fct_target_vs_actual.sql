@@ -8,40 +8,54 @@ with observations as (
 ),
 
 targets as (
-    select * from observations where source_kind = 'plan' and value_kind = 'target'
+    select * from observations
+    where source_kind = 'plan' and value_kind = 'target'
 ),
 
 actuals as (
-    select * from observations where value_kind = 'actual'
+    select * from observations
+    where value_kind = 'actual'
 ),
 
 candidates as (
-    select targets.observation_id as target_id, actuals.*, 1 as priority, 'same_row' as actual_source
+    select
+        targets.observation_id as target_id,
+        actuals.*,
+        1 as priority,
+        'same_row' as actual_source
     from targets
     inner join actuals
-        on actuals.document_id = targets.document_id
-        and actuals.table_id = targets.table_id
-        and actuals.row_no = targets.row_no
-        and actuals.year = targets.year
+        on targets.document_id = actuals.document_id
+            and targets.table_id = actuals.table_id
+            and targets.row_no = actuals.row_no
+            and targets.year = actuals.year
     union all
-    select targets.observation_id, actuals.*, 2, 'plan_document'
+    select
+        targets.observation_id,
+        actuals.*,
+        2,
+        'plan_document'
     from targets
     inner join actuals
         on actuals.source_kind = 'plan'
-        and actuals.region_code = targets.region_code
-        and actuals.indicator_id = targets.indicator_id
-        and actuals.year = targets.year
-        and not (actuals.document_id = targets.document_id and actuals.table_id = targets.table_id)
+            and targets.region_code = actuals.region_code
+            and targets.indicator_id = actuals.indicator_id
+            and targets.year = actuals.year
+            and not (targets.document_id = actuals.document_id and targets.table_id = actuals.table_id)
     union all
-    select targets.observation_id, actuals.*, 3, 'published_actual'
+    select
+        targets.observation_id,
+        actuals.*,
+        3,
+        'published_actual'
     from targets
     inner join actuals
         on actuals.source_kind = 'published_actual'
-        and actuals.region_code = targets.region_code
-        and actuals.indicator_id = targets.indicator_id
-        and actuals.year = targets.year
-        and actuals.is_whole_region
-        and actuals.period = 'year'
+            and targets.region_code = actuals.region_code
+            and targets.indicator_id = actuals.indicator_id
+            and targets.year = actuals.year
+            and actuals.is_whole_region
+            and actuals.period = 'year'
 ),
 
 best as (
@@ -62,7 +76,7 @@ joined as (
         best.scope as actual_scope,
         best.status as actual_status
     from targets
-    left join best on best.target_id = targets.observation_id
+    left join best on targets.observation_id = best.target_id
 ),
 
 judged as (
@@ -115,16 +129,16 @@ verdicts as (
         actual_scope,
         actual_status,
         case when not_assessable_reason is null
-            then {{ verdict('target_direction', 'canonical_value', 'canonical_value_upper', 'actual_canonical_value') }}
+                then {{ verdict('target_direction', 'canonical_value', 'canonical_value_upper', 'actual_canonical_value') }}
             else 'not_assessable'
         end as verdict,
         coalesce(
             not_assessable_reason,
             'actual ' || actual_raw_value || ' against target ' || raw_value
-                || case when actual_status <> 'normal' then ' (actual is ' || actual_status || ')' else '' end
+            || case when actual_status <> 'normal' then ' (actual is ' || actual_status || ')' else '' end
         ) as verdict_reason,
         case when not_assessable_reason is null
-            then {{ exact_difference('actual_canonical_value', 'canonical_value') }}
+                then {{ exact_difference('actual_canonical_value', 'canonical_value') }}
         end as gap,
         reported_status,
         {{ reported_verdict('reported_status') }} as reported_verdict,
@@ -143,4 +157,4 @@ select
     end as reported_status_agrees
 from verdicts
 left join {{ ref('dim_region') }} as regions using (region_code)
-left join {{ ref('int_mapping_status') }} as mapping_status on mapping_status.name_as_published = verdicts.indicator
+left join {{ ref('int_mapping_status') }} as mapping_status on verdicts.indicator = mapping_status.name_as_published

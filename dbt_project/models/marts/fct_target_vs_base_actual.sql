@@ -31,10 +31,10 @@ select
     accumulation,
     -- a 新增 target is all new within the period: it starts from 0, not from the 十三五 period's own additions
     case when target_value is not null and progress_base_value is not null
-        then {{ exact_difference('target_value', 'progress_base_value') }}
+            then {{ exact_difference('target_value', 'progress_base_value') }}
     end as required_change,
     case when target_value is not null and progress_base_value is not null and progress_base_value <> 0
-        then {{ exact_difference('target_value', 'progress_base_value') }} / abs(progress_base_value)
+            then {{ exact_difference('target_value', 'progress_base_value') }} / abs(progress_base_value)
     end as required_change_ratio,
     source_line
 from {{ ref('fct_target_progress') }}

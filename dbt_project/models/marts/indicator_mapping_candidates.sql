@@ -19,4 +19,4 @@ select
 from {{ ref('int_mapping_candidates') }} as candidates
 inner join {{ ref('int_unmapped_names') }} as names using (name_as_published)
 inner join {{ ref('int_mapping_status') }} as status using (name_as_published)
-left join {{ ref('int_indicator_catalog') }} as catalog on catalog.indicator_id = candidates.candidate_indicator_id
+left join {{ ref('int_indicator_catalog') }} as catalog on candidates.candidate_indicator_id = catalog.indicator_id

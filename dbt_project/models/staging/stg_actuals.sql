@@ -13,23 +13,36 @@ with actuals as (
 ),
 
 parsed as (
-    select raw_value, pw_parse_value(raw_value) as parsed
-    from (select distinct raw_value from actuals)
+    select
+        raw_value,
+        pw_parse_value(raw_value) as parsed
+    from (select distinct raw_value from actuals) as distinct_values
 ),
 
 -- The unit as the raw contract resolves it (planwatch.values.resolve_unit): the unit column, else a unit printed in
 -- the name, else one printed with the value ("96%" with an empty unit column is a percentage).
 units as (
-    select unit, indicator, inline_unit, pw_resolve_unit(unit, indicator, inline_unit) as resolved_unit
+    select
+        unit,
+        indicator,
+        inline_unit,
+        pw_resolve_unit(unit, indicator, inline_unit) as resolved_unit
     from (
-        select distinct actuals.unit, actuals.indicator, parsed.parsed.unit as inline_unit
+        select distinct
+            actuals.unit,
+            actuals.indicator,
+            parsed.parsed.unit as inline_unit
         from actuals left join parsed using (raw_value)
-    )
+    ) as distinct_units
 ),
 
 -- A scope is whole-region or part-of-region by the one vocabulary (seeds/vocabulary.csv); an empty scope is 全域.
 scopes as (
-    select code as scope, class as scope_class from {{ ref('vocabulary') }} where vocabulary = 'actual_scope'
+    select
+        code as scope,
+        class as scope_class
+    from {{ ref('vocabulary') }}
+    where vocabulary = 'actual_scope'
 )
 
 select
@@ -38,7 +51,7 @@ select
     actuals.indicator,
     actuals.year,
     actuals.raw_value,
-    parsed.parsed.comparator as comparator,
+    parsed.parsed.comparator,
     {{ scale('parsed.parsed.value', 'units.resolved_unit.multiplier') }} as value,
     actuals.unit as unit_as_published,
     coalesce(units.resolved_unit.unit, actuals.unit) as unit,
@@ -64,6 +77,6 @@ from actuals
 left join parsed using (raw_value)
 left join units
     on units.unit is not distinct from actuals.unit
-    and units.indicator = actuals.indicator
-    and units.inline_unit is not distinct from parsed.parsed.unit
+        and actuals.indicator = units.indicator
+        and units.inline_unit is not distinct from parsed.parsed.unit
 left join scopes on scopes.scope = coalesce(actuals.scope, '全域')

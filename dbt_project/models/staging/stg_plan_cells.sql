@@ -38,8 +38,13 @@ joined as (
 ),
 
 parsed as (
-    select cell_text, pw_parse_value(cell_text) as parsed
-    from (select distinct coalesce(cell_text, '') as cell_text from joined where column_role = 'value')
+    select
+        cell_text,
+        pw_parse_value(cell_text) as parsed
+    from (
+        select distinct coalesce(cell_text, '') as cell_text from joined
+        where column_role = 'value'
+    ) as distinct_values
 )
 
 select
@@ -52,14 +57,14 @@ select
     joined.value_kind,
     joined.year,
     joined.cell_text,
-    parsed.parsed.comparator as comparator,
-    parsed.parsed.number as number,
+    parsed.parsed.comparator,
+    parsed.parsed.number,
     parsed.parsed.upper as number_upper,
-    parsed.parsed.multiplier as multiplier,
-    parsed.parsed.value as value,
-    parsed.parsed.value_upper as value_upper,
+    parsed.parsed.multiplier,
+    parsed.parsed.value,
+    parsed.parsed.value_upper,
     parsed.parsed.unit as inline_unit,
-    parsed.parsed.qualifier as qualifier,
+    parsed.parsed.qualifier,
     parsed.parsed.note as parse_note,
     joined.source_line,
     joined._source_file,

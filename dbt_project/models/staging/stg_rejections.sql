@@ -26,5 +26,5 @@ versions as (
 select
     *,
     resolved_at is null
-        and last_rejected_at = max(last_rejected_at) over (partition by source_file) as is_current
+    and last_rejected_at = max(last_rejected_at) over (partition by source_file) as is_current
 from versions

@@ -19,8 +19,9 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     full = not marker.exists() or marker.read_text() != code_version()
     # "buildable": a test runs in the step that builds all of what it reads (a mart's test that also reads a seed
     # runs with the marts, not with the seeds; dbt's default would run it where its first parent is).
-    invocation = dbt.cli(["build", "--indirect-selection", "buildable", *(["--full-refresh"] if full else [])],
-                         context=context)
+    invocation = dbt.cli(
+        ["build", "--indirect-selection", "buildable", *(["--full-refresh"] if full else [])], context=context
+    )
     try:
         yield from invocation.stream()
         marker.write_text(code_version())
@@ -62,18 +63,26 @@ def dbt_asset_definitions(project: DbtProject) -> tuple[dg.AssetsDefinition, dg.
     """The dbt models in two steps, so that the GX checks on the staged data can stop the marts from being built:
     staging and intermediate (with the seeds), then marts, analytics and the snapshot."""
 
-    @dbt_assets(manifest=project.manifest_path, project=project, name="dbt_staging",
-                select="path:models/staging path:models/intermediate path:seeds",
-                dagster_dbt_translator=LayerTranslator())
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        name="dbt_staging",
+        select="path:models/staging path:models/intermediate path:seeds",
+        dagster_dbt_translator=LayerTranslator(),
+    )
     def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         """Staging (renaming and parsing) and intermediate models, with their dbt tests."""
         # The GX checks come next and importing GX takes seconds: do it while dbt works in its own process.
         threading.Thread(target=preload, name="gx-preload", daemon=True).start()
         yield from _build(context, dbt)
 
-    @dbt_assets(manifest=project.manifest_path, project=project, name="dbt_marts",
-                select="path:models/marts path:models/analytics path:snapshots",
-                dagster_dbt_translator=LayerTranslator())
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        name="dbt_marts",
+        select="path:models/marts path:models/analytics path:snapshots",
+        dagster_dbt_translator=LayerTranslator(),
+    )
     def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         """The marts analysts read (schema marts), with their dbt tests."""
         yield from _build(context, dbt)

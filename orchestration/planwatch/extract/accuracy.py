@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planwatch.contract import read_plan_document
 from planwatch.extract.document import extract_file, long_rows
 from planwatch.extract.model import Column, ExtractedTable
-from planwatch.raw_files import read_plan_document
 
 FIELDS = ("indicator", "category", "unit", "year", "value_kind", "raw_value", "comparator", "value")
 
@@ -51,12 +51,18 @@ def reviewed_tables(folder: Path) -> tuple[dict, list[ExtractedTable]]:
     manifest = document.manifest.rows[0]
     tables = []
     for spec, loaded in zip(manifest["tables"], document.tables):
-        columns = [Column(c["name"], c["role"], c.get("value_kind"), c.get("year"), c.get("published_header"))
-                   for c in spec["columns"]]
-        rows = [{**{k: v for k, v in r.items() if k != "_row"}, "source_line": int(r["source_line"])}
-                for r in loaded.rows]
-        tables.append(ExtractedTable(spec["table_id"], spec["title"], spec["kind"], spec["plan_period"],
-                                     spec["source_line"], columns, rows))
+        columns = [
+            Column(c["name"], c["role"], c.get("value_kind"), c.get("year"), c.get("published_header"))
+            for c in spec["columns"]
+        ]
+        rows = [
+            {**{k: v for k, v in r.items() if k != "_row"}, "source_line": int(r["source_line"])} for r in loaded.rows
+        ]
+        tables.append(
+            ExtractedTable(
+                spec["table_id"], spec["title"], spec["kind"], spec["plan_period"], spec["source_line"], columns, rows
+            )
+        )
     return manifest, tables
 
 
@@ -80,8 +86,9 @@ def score_document(reviewed: list[dict], extracted: list[dict], document: str) -
         if all(same.values()):
             score.exact += 1
         else:
-            score.misses.append((document, key, {n: (row[n], other[n] if other else None)
-                                                 for n, ok in same.items() if not ok}))
+            score.misses.append(
+                (document, key, {n: (row[n], other[n] if other else None) for n, ok in same.items() if not ok})
+            )
     return score
 
 
@@ -101,17 +108,26 @@ def render(scores: dict[str, Score]) -> str:
     header = ["document", "reviewed", "extracted", "precision", "recall", *FIELDS]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, score in [*scores.items(), ("total", total)]:
-        cells = [name, str(score.reviewed), str(score.extracted), f"{score.precision:.1%}", f"{score.recall:.1%}",
-                 *(f"{score.field_accuracy(f):.1%}" for f in FIELDS)]
+        cells = [
+            name,
+            str(score.reviewed),
+            str(score.extracted),
+            f"{score.precision:.1%}",
+            f"{score.recall:.1%}",
+            *(f"{score.field_accuracy(f):.1%}" for f in FIELDS),
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     if total.misses:
         lines += ["", f"{len(total.misses)} reviewed values not reproduced exactly (first 40):"]
-        lines += [f"- {doc} line {key[0]} {key[1]} {key[2]}: {json.dumps(diff, ensure_ascii=False)}"
-                  for doc, key, diff in total.misses[:40]]
+        lines += [
+            f"- {doc} line {key[0]} {key[1]} {key[2]}: {json.dumps(diff, ensure_ascii=False)}"
+            for doc, key, diff in total.misses[:40]
+        ]
     return "\n".join(lines)
 
 
 # ---- the development set (../shared/extraction-dev): other regions' texts with gold rows read by hand ----------
+
 
 def measure_dev_set(dev_dir: Path, work_dir: Path) -> dict:
     """Extract every text of the development set into long CSVs (named after the documents, as its score.py
@@ -125,16 +141,26 @@ def measure_dev_set(dev_dir: Path, work_dir: Path) -> dict:
     for text in sorted((dev_dir / "docs").glob("*.txt")):
         document = extract_file(text)
         (work_dir / f"{text.stem}.csv").write_text(long_csv(long_rows(document.tables)), encoding="utf-8")
-    done = subprocess.run([sys.executable, str(dev_dir / "score.py"), "--long", str(work_dir),
-                           "--gold", str(dev_dir / "gold")], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout[:done.stdout.rindex("}") + 1])
+    done = subprocess.run(
+        [sys.executable, str(dev_dir / "score.py"), "--long", str(work_dir), "--gold", str(dev_dir / "gold")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout[: done.stdout.rindex("}") + 1])
 
 
 def render_dev_set(summary: dict) -> str:
     every = summary.get("all", {})
-    lines = [f"development set (score.py): recall {every.get('recall', 0):.1%}, precision "
-             f"{summary.get('precision_all', 0):.1%} over {every.get('gold', 0)} gold values", "",
-             "| document | gold | recall | candidates | precision |", "|---|---|---|---|---|"]
-    lines += [f"| {name} | {d['gold']} | {d['recall']:.1%} | {d['candidates']} | {d['precision']:.1%} |"
-              for name, d in summary.get("per_doc", {}).items()]
+    lines = [
+        f"development set (score.py): recall {every.get('recall', 0):.1%}, precision "
+        f"{summary.get('precision_all', 0):.1%} over {every.get('gold', 0)} gold values",
+        "",
+        "| document | gold | recall | candidates | precision |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {d['gold']} | {d['recall']:.1%} | {d['candidates']} | {d['precision']:.1%} |"
+        for name, d in summary.get("per_doc", {}).items()
+    ]
     return "\n".join(lines)

@@ -13,8 +13,8 @@ targets, which boxes list by design).
 
 import re
 
-from planwatch.extract.model import Column, ExtractedTable
 from planwatch.extract.cutting import extract_fragments
+from planwatch.extract.model import Column, ExtractedTable
 
 # "专栏1 质量基础发展主要目标 | |". One greedy run up to the first pipe: no lazy group before optional
 # whitespace, which backtracks quadratically on a long line without a pipe.
@@ -69,7 +69,7 @@ def _new_table(title: re.Match, line_number: int, target_year: int | None, plan_
 
 
 def _read_row(line: str, line_number: int, table: ExtractedTable) -> None:
-    """"标准 | · bullet; · bullet |": the label, then one or more bullets, each giving one row per target."""
+    """ "标准 | · bullet; · bullet |": the label, then one or more bullets, each giving one row per target."""
     cells = [c.strip() for c in line.split("|")]
     cells = [c for c in cells if c]
     if len(cells) < 2:
@@ -84,6 +84,20 @@ def _read_row(line: str, line_number: int, table: ExtractedTable) -> None:
         fragments, notes = extract_fragments(bullet, boxed=True)
         table.notes.extend(f"line {line_number}, {label} bullet {seq}: {n}" for n in notes)
         for fragment in fragments:
+            if fragment.aside:  # "(2020年为85)": a value of another year, not a target of the box
+                table.notes.append(
+                    f"line {line_number}, {label} bullet {seq}: {fragment.indicator} "
+                    f"{fragment.value} in brackets is the value of {fragment.year or 'the base year'}"
+                    f", not a target; not a row of the box"
+                )
+                continue
             table.notes.extend(f"line {line_number}, {label} bullet {seq}: {n}" for n in fragment.notes)
-            table.rows.append({"source_line": line_number, "领域": label, "条目": str(seq),
-                               "指标": fragment.indicator, value_name: fragment.value})
+            table.rows.append(
+                {
+                    "source_line": line_number,
+                    "领域": label,
+                    "条目": str(seq),
+                    "指标": fragment.indicator,
+                    value_name: fragment.value,
+                }
+            )

@@ -15,7 +15,15 @@ for each value, which neighbouring text names what it measures:
   a count, or any amount followed by 的, is printed before what it counts: 指标 is the text after the value up to
   the boundary (a linking 的 and a joining 和/、 left out); the lead-in is in neither cell.
 - **shared values**: "A、B均达到300家" gives a row per name with the value as printed; "A和B满意度分别保持在85%和
-  80%以上" gives A / 保持在85% and B满意度 / 80%以上.
+  80%以上" gives A / 保持在85% and B满意度 / 80%以上. Listed kinds share the name after the last ("省级、市级专精特新
+  企业" → 省级专精特新企业 / 市级专精特新企业; "国家、省、市三级质量奖获奖企业" → 国家级… / 省级… / 市级…;
+  "重点工业产品、消费品的监督抽查合格率" → 重点工业产品的监督抽查合格率 / …), and a value of a 分别 list printed
+  without a comparator word has the shared verb of the first ("分别达到30家、80家" → 达到30家 / 达到80家: one
+  comparator for the list; the one cell put together from the sentence, and said so in a note).
+- **bare numbers** (no unit, no comparator word: indices, scores) are figures only after 为/是 or a name ending in
+  指数/率/满意度/得分, at the end of their phrase ("质量竞争力指数为85.2"); every other one is noted and dropped.
+- **asides**: "达到87以上(2025年为85.2)": a bracket right after a value, holding a year (or 基期) and a value, is
+  the same indicator's value for that year (`Fragment.aside`, `Fragment.year`); the caller dates it.
 - **qualitative targets** (no figure: "环境空气质量符合省下达目标要求", "完成省下达的主要污染物总量减排任务",
   "创建全国质量强市示范城市、…") are rows only in 专栏 boxes, which list targets by design (`boxed=True`).
 """
@@ -23,7 +31,9 @@ for each value, which neighbouring text names what it measures:
 import re
 from dataclasses import dataclass, field
 
-from planwatch.values import ValueInText, find_values
+from planwatch.extract.dating import time_phrase
+from planwatch.extract.finder import ValueInText, find_values
+from planwatch.values import COUNT_UNITS, parse_value
 
 # "到2020年", "“十三五”期间", "截至2020年底", "到 2025 年": when a figure is meant, not what is measured.
 TIME_PHRASE = re.compile(
@@ -56,8 +66,8 @@ _MODAL = re.compile(r"(?:将要|也将|将|(?<![主重需必纲摘])要)$")
 _DESCRIPTIVE = re.compile(r"^(?:涵盖|包括|包含|涉及)")
 # Counted things: a count unit printed before a noun counts that noun (500家小微企业); a measure unit there is a
 # modifier (24小时回应, 10蒸吨/小时以下分散燃煤锅), unless 的 links it ("300万元的…经费", "50%以上的中小学校").
-_COUNT_UNITS = ("个", "项", "家", "件", "名", "张", "台", "批", "所", "座", "条", "处", "户", "人", "位", "款", "种",
-                "套", "辆", "艘", "只", "头", "株", "篇", "部", "份")
+# Counts of events and occasions (人次, 次, 场 …) count no noun after them.
+_COUNT_UNITS = tuple(sorted(COUNT_UNITS - {"人次", "批次", "次", "本", "场", "床"}, key=len, reverse=True))
 # Where the measured thing ends and a qualitative result begins ("水质全部达到年度目标要求").
 _QUAL_MARKERS = ("均", "全部", "总体", "符合", "有效保障")
 # "完成省下达的主要污染物总量减排任务": the value is the completion phrase, the indicator what is completed.
@@ -76,6 +86,10 @@ class Fragment:
     notes: list[str] = field(default_factory=list)
     # The indicator ends in 分别 ("A和B满意度分别…"): its names are shared out over the values that follow.
     respectively: bool = False
+    # A value stated in brackets after another one ("(2025年为85.2)"): the year it states (None: 基期 or 现状).
+    aside: bool = False
+    year: int | None = None
+    end: int = -1  # where the fragment's value ends in its clause (asides are placed by it)
 
 
 def clauses(text: str) -> list[str]:
@@ -91,12 +105,13 @@ def extract_fragments(text: str, boxed: bool = False) -> tuple[list[Fragment], l
         if len(clause) > _MAX_CLAUSE:
             notes.append(f"a clause of {len(clause)} characters was skipped")
             continue
-        found = _figures(clause)
+        clause, asides = _cut_asides(clause)
+        found = _figures(clause, notes)
         if found and _DESCRIPTIVE.match(clause):
             notes.append(f"'{clause[:30]}' describes the previous figure; its numbers are not rows")
             continue
         if found:
-            fragments.extend(_split_clause(clause, found, boxed, notes))
+            fragments.extend(_with_asides(_split_clause(clause, found, boxed, notes), asides, notes))
         elif boxed:
             qualitative = _qualitative(clause)
             if qualitative:
@@ -106,43 +121,142 @@ def extract_fragments(text: str, boxed: bool = False) -> tuple[list[Fragment], l
     return fragments, notes
 
 
-def _figures(clause: str) -> list[ValueInText]:
-    """The value phrases that are figures: not bare numbers (96345 热线, “1511计划”, 10强), not small counts in
-    Chinese numerals (两届, 三张金名片: idioms and names far more often than targets; round magnitudes such as
-    十家 / 百家 / 千家 are targets), not an amount that only qualifies the next target's name (100亿服务业项目5个)."""
-    values = [v for v in find_values(clause)
-              if not v.bare and (not v.in_words or re.search(r"[十百千万]", v.text))]
+def _figures(clause: str, notes: list[str] | None = None) -> list[ValueInText]:
+    """The value phrases that are figures: not bare numbers (96345 热线, “1511计划”, 10强; but an index or score
+    after 为/是 or its name: `_is_bare_figure`), not small counts in Chinese numerals (两届, 三张金名片: idioms and
+    names far more often than targets; round magnitudes such as 十家 / 百家 / 千家 are targets), not an amount that
+    only qualifies the next target's name (100亿服务业项目5个). Each number set aside is said in `notes`."""
+    notes = notes if notes is not None else []
+    values = []
+    for v in find_values(clause):
+        if v.bare and not _is_bare_figure(clause, v):
+            if not _is_label(clause, v):
+                notes.append(f"{v.text} in '{clause[:30]}' is a bare number (no unit or comparator word); not a row")
+        elif not v.bare and v.in_words and not re.search(r"[十百千万]", v.text):
+            continue  # 两届, 三张金名片
+        else:
+            values.append(v)
     kept: list[ValueInText] = []
     for i, value in enumerate(values):
         nxt = values[i + 1] if i + 1 < len(values) else None
-        between = clause[value.end:nxt.start] if nxt else ""
-        if (value.parsed.unit is None and nxt is not None and between.strip()
-                and not re.search(r"[、和及与]", between)):
-            continue  # "100亿服务业项目5个": 100亿 is part of the name of what 5个 counts
+        between = clause[value.end : nxt.start] if nxt else ""
+        if value.parsed.unit is None and nxt is not None and between.strip() and not re.search(r"[、和及与]", between):
+            # "100亿服务业项目5个": 100亿 is part of the name of what 5个 counts
+            notes.append(f"{value.text} in '{clause[:30]}' is part of the name of what {nxt.text} counts; not a row")
+            continue
         if _is_threshold(clause, values, i):
-            continue  # "年主营业务超过1000亿元的名牌企业达到10家": the amount says which firms are counted
-        if _RANK.match(clause[value.end:]):
-            continue  # "全国…最为明显的4个市之一": a rank, not a figure
-        if clause[:value.start].endswith("等") and _OF_LIST.match(clause[value.end:]):
-            continue  # "实施A、B等9个领域的质量提升行动": the number totals the list that qualifies a name
+            # "年主营业务超过1000亿元的名牌企业达到10家": the amount says which firms are counted
+            notes.append(f"{value.text} in '{clause[:30]}' says which things are counted (a threshold); not a row")
+            continue
+        if _RANK.match(clause[value.end :]):
+            notes.append(f"{value.text} in '{clause[:30]}' is a rank (…之一); not a row")
+            continue
+        of_list = _OF_LIST.match(clause[value.end :]) if clause[: value.start].endswith("等") else None
+        if of_list and _ACTION.search(of_list["what"]):
+            # "实施A、B等9个领域的质量提升行动": the number totals the list that qualifies an action
+            notes.append(
+                f"{value.text} in '{clause[:30]}' totals the list before it, which qualifies "
+                f"'{of_list['what']}' (an action); not a row"
+            )
+            continue
         kept.append(value)
     return kept
 
 
 _RANK = re.compile(r"^[^,,、;;]{0,12}之一")
-# "…等9个领域的…": the counted list modifies what follows 的 (unlike "培育A、B等3个特色产业品牌", a target).
-_OF_LIST = re.compile(r"^[^,,、;;的]{1,6}的")
+# "…等9个领域的质量提升行动": the counted list qualifies an action named after 的 (unlike "打造A、B等5个百亿级的
+# 产业集群" or "培育A、B等3个特色产业品牌", targets).
+_OF_LIST = re.compile(r"^[^,,、;;的]{1,6}的(?P<what>[^,,、;;]*)")
+_ACTION = re.compile(r"行动|工作|活动|工程")
+# A bare number (no unit or comparator word) is a figure after a linking verb or a name that measures without a unit.
+_BARE_VERB = re.compile(r"(?:为|是|达到|达|保持)$")
+_BARE_NAME = re.compile(r"(?:指数|率|满意度|得分)(?:要|将)?(?:为|是|达到|达|保持在?)?$")
+
+
+def _is_bare_figure(clause: str, value: ValueInText) -> bool:
+    """ "制造业质量竞争力指数为85.2", "顾客满意度82": an index or score, printed with no unit, stated as a figure —
+    after 为/是/达到/保持 or a name ending in 指数/率/满意度/得分, and at the end of its phrase (not "为5A级")."""
+    before, after = clause[: value.start].rstrip(), clause[value.end :].lstrip()
+    if not before or after[:1] not in ("", "(", "(", "、", "和", "及", "与", ",", ",", ";", ";"):
+        return False
+    if value.parsed.comparator == "range":
+        return False
+    return bool(_BARE_VERB.search(before) or _BARE_NAME.search(before))
+
+
+def _is_label(clause: str, value: ValueInText) -> bool:
+    """A list number ("1、深化…") or a number inside a quoted name (“1511计划”, “3•15”): no figure to note."""
+    if value.start == 0 and clause[value.end : value.end + 1] in ("、", ".", "."):
+        return True
+    before = clause[: value.start]
+    return before.count("“") > before.count("”") or before.count("《") > before.count("》")
+
+
+# "(2025年为85.2)", "(基期值为9.6件)": a bracket right after a value holding another value.
+_ASIDE = re.compile(r"\s*[((](?P<inner>[^()()]{2,40})[))]")
+_ASIDE_BASE = re.compile(r"^(?:基期|基数|基准|现状|现值)(?:值|年)?")
+
+
+def _cut_asides(clause: str) -> tuple[str, list[tuple[int, str]]]:
+    """The clause without the bracketed asides that follow a value, and each aside as (where the value before
+    it ends in the returned clause, the text inside the bracket)."""
+    asides, out, last, removed = [], [], 0, 0
+    ends = {v.end for v in find_values(clause)}
+    for match in _ASIDE.finditer(clause):
+        inner = match["inner"]
+        if match.start() not in ends or not re.search(r"\d", inner):
+            continue
+        if not (time_phrase(inner) or _ASIDE_BASE.match(inner)):
+            continue
+        out.append(clause[last : match.start()])
+        asides.append((match.start() - removed, inner))
+        removed += match.end() - match.start()
+        last = match.end()
+    if not asides:
+        return clause, []
+    out.append(clause[last:])
+    return "".join(out), asides
+
+
+def _with_asides(fragments: list[Fragment], asides: list[tuple[int, str]], notes: list[str]) -> list[Fragment]:
+    """Each aside as a fragment of the indicator whose value it follows, right after it."""
+    if not asides:
+        return fragments
+    out = list(fragments)
+    for at, inner in asides:
+        owners = [f for f in fragments if f.end == at]
+        phrase = time_phrase(inner)
+        rest = inner[phrase.end :] if phrase else _ASIDE_BASE.sub("", inner, count=1)
+        rest = re.sub(r"^[::]?(?:为|是)?", "", rest.strip())
+        values = find_values(rest)
+        if len(owners) != 1 or len(values) != 1 or values[0].start != 0 or rest[values[0].end :].strip():
+            notes.append(f"the bracket '({inner})' states a value of no one indicator; not read")
+            continue
+        owner = owners[0]
+        said = phrase.text if phrase else inner[: values[0].start or len(inner) - len(rest)].strip() or "基期"
+        out.insert(
+            out.index(owner) + 1,
+            Fragment(
+                owner.indicator,
+                values[0].text,
+                [f"{owner.indicator}: {values[0].text} is stated in brackets after {owner.value} ({said})"],
+                aside=True,
+                year=phrase.year if phrase else None,
+                end=at,
+            ),
+        )
+    return out
 
 
 def _is_threshold(clause: str, values: list[ValueInText], i: int) -> bool:
     """A value (or a 、-run of values) followed by 的 and a name, with a later value in the clause, qualifies that
     name: "超过1000亿元、500亿元的名牌企业分别达到10家、20家"."""
     j = i
-    while j + 1 < len(values) and re.fullmatch(r"\s*[、和及与]\s*", clause[values[j].end:values[j + 1].start]):
+    while j + 1 < len(values) and re.fullmatch(r"\s*[、和及与]\s*", clause[values[j].end : values[j + 1].start]):
         j += 1  # the rest of the run
     if j + 1 >= len(values):
         return False
-    between = clause[values[j].end:values[j + 1].start]
+    between = clause[values[j].end : values[j + 1].start]
     return between.startswith("的") and len(between) > 1 and not re.search(r"[、和及与]", between)
 
 
@@ -152,10 +266,12 @@ def _split_clause(clause: str, values: list[ValueInText], boxed: bool, notes: li
     fragments: list[Fragment] = []
     cursor = 0
     for i, value in enumerate(values):
+        for fragment in fragments:
+            fragment.end = values[i - 1].end if fragment.end < 0 else fragment.end
         nxt = values[i + 1] if i + 1 < len(values) else None
         limit, ambiguous = _tail_limit(clause, value, nxt)
-        tail = clause[value.end:limit]
-        prefix = clause[cursor:value.start]
+        tail = clause[value.end : limit]
+        prefix = clause[cursor : value.start]
         if not _strip_connectors(tail) or re.fullmatch(r"\s*等+\s*", tail):  # "…500项以上等": the list ends
             fragments.extend(_value_last(prefix, value.text, i > 0))
             cursor = limit
@@ -165,8 +281,10 @@ def _split_clause(clause: str, values: list[ValueInText], boxed: bool, notes: li
             if boxed:
                 fragments.append(qualitative)
             else:
-                notes.append(f"'{qualitative.indicator}{qualitative.value}' is a qualitative result; not a row "
-                             f"outside a 专栏 box")
+                notes.append(
+                    f"'{qualitative.indicator}{qualitative.value}' is a qualitative result; not a row "
+                    f"outside a 专栏 box"
+                )
             cursor = limit
             continue
         if _is_lead_in(prefix) and _counts_things(value, tail):
@@ -185,11 +303,17 @@ def _split_clause(clause: str, values: list[ValueInText], boxed: bool, notes: li
             continue
         notes.append(f"{value.text} in '{clause[:30]}' qualifies what follows it; not a row")
         cursor = limit
+    for fragment in fragments:
+        fragment.end = values[-1].end if fragment.end < 0 else fragment.end
     _distribute_respectively(fragments, notes)
     kept = []
     for fragment in fragments:
-        if not fragment.indicator:
-            notes.append(f"{fragment.value} in '{clause[:30]}' has no indicator printed before it; not a row")
+        if not re.search(r"\w", fragment.indicator):
+            notes.append(
+                f"{fragment.value} in '{clause[:30]}' has no indicator printed before it"
+                + (f" ('{fragment.indicator}' is no name)" if fragment.indicator else "")
+                + "; not a row"
+            )
         elif _is_building_size(fragment):
             notes.append(f"{fragment.indicator}{fragment.value} is the size of a building or project; not a row")
         elif fragment.value:
@@ -207,7 +331,7 @@ def _tail_limit(clause: str, value: ValueInText, nxt: ValueInText | None) -> tup
     (ambiguous: it may belong to either), else at the clause end."""
     if nxt is None:
         return len(clause), False
-    between = clause[value.end:nxt.start]
+    between = clause[value.end : nxt.start]
     cut = between.rfind("、")
     if cut >= 0:
         return value.end + cut + 1, False
@@ -243,48 +367,94 @@ def _value_last(prefix: str, value: str, after_value: bool) -> list[Fragment]:
     return [Fragment(_TRAILING.sub("", indicator).strip(), value, respectively=respectively)]
 
 
+_MEASURE_END = re.compile(r"(?:率|比例|比重|满意度|指数|得分|数量|总量|数)$")
+_SCOPE_WORD = re.compile(r"^(?:全市|我市|本市|全省|全区|全县|全域)")
+_LEVEL = r"(?:国际|国家|全国|省|市|县|区|乡镇|镇|乡)级?"
+_LEVEL_HEAD = re.compile(rf"^(?P<kind>{_LEVEL})(?P<levels>[二两三四五]级)?(?P<head>\S{{2,}})$")
+
+
 def _shared_head(names: list[str]) -> list[str]:
-    """"市政、交通、水利、建筑等工程验收合格率": short kinds listed before 等 share the name after it (市政工程验收合格率
-    …). Such a name is put together from the sentence, not cut out of it."""
+    """Listed kinds that share the name printed after the last one; such names are put together from the
+    sentence, not cut out of it:
+    - "市政、交通、水利、建筑等工程验收合格率": short kinds listed before 等 share the name after it (市政工程验收合格率 …);
+    - "省级、市级专精特新企业", "国家、省、市三级质量奖获奖企业": levels share the name after the last level
+      (国家级质量奖获奖企业 …; a leading 全区 of the first is the scope of the list);
+    - "重点工业产品、消费品的监督抽查合格率": things without a measure of their own share the one after 的."""
     *firsts, last = names
-    if "等" not in last or not firsts or any(len(n) > 4 for n in firsts):
+    if not firsts:
         return names
-    kind, head = last.split("等", 1)
-    if not kind or len(kind) > 4 or len(head) < 2:
+    if "等" in last and all(len(n) <= 4 for n in firsts):
+        kind, head = last.split("等", 1)
+        if kind and len(kind) <= 4 and len(head) >= 2:
+            return [n + head for n in (*firsts, kind)]
         return names
-    return [n + head for n in (*firsts, kind)]
+    kinds = [_SCOPE_WORD.sub("", n, count=1) if i == 0 else n for i, n in enumerate(firsts)]
+    level = _LEVEL_HEAD.match(last)
+    if level and all(re.fullmatch(_LEVEL, k) for k in kinds):
+        every = [*kinds, level["kind"]]
+        if level["levels"]:
+            every = [k if k.endswith("级") else k + "级" for k in every]
+        return [k + level["head"] for k in every]
+    if "的" in last and all(len(n) <= 8 and "的" not in n and not _MEASURE_END.search(n) for n in firsts):
+        kind, head = last.split("的", 1)
+        if kind and len(head) >= 2 and _MEASURE_END.search(head):
+            return [n + "的" + head for n in firsts] + [last]
+    return names
 
 
 def _listed_values(name: str, count: int) -> list[str] | None:
-    """"年主营业务超过1000亿元、500亿元的名牌企业分别…": a name holding a list of `count` amounts is `count` names,
+    """ "年主营业务超过1000亿元、500亿元的名牌企业分别…": a name holding a list of `count` amounts is `count` names,
     each with one of them (and the comparator word printed before the first)."""
     values = find_values(name)
-    if len(values) != count or any(not re.fullmatch(r"\s*[、和及与]\s*", name[a.end:b.start])
-                                   for a, b in zip(values, values[1:])):
+    if len(values) != count or any(
+        not re.fullmatch(r"\s*[、和及与]\s*", name[a.end : b.start]) for a, b in zip(values, values[1:])
+    ):
         return None
     first = values[0]
     lead = re.match(r"[^\d一二两三四五六七八九十百千]*", first.text).group(0)  # 超过, 不低于 …
-    head, tail = name[:first.start], name[values[-1].end:]
+    head, tail = name[: first.start], name[values[-1].end :]
     return [head + (v.text if v is first or v.text.startswith(lead) else lead + v.text) + tail for v in values]
 
 
 def _distribute_respectively(fragments: list[Fragment], notes: list[str]) -> None:
-    """"A和B满意度分别保持在85%和80%以上": A gets 85%, B满意度 80%以上 (the names as printed)."""
+    """ "A和B满意度分别保持在85%和80%以上": A gets 85%, B满意度 80%以上 (the names as printed)."""
     for i, fragment in enumerate(fragments):
         if not fragment.respectively:
             continue
         followers = []
-        for other in fragments[i + 1:]:
+        for other in fragments[i + 1 :]:
             if other.indicator:
                 break
             followers.append(other)
-        names = (_listed_values(fragment.indicator, len(followers) + 1)
-                 or [n for n in re.split(r"[和、及与]", fragment.indicator) if n.strip()])
+        names = _listed_values(fragment.indicator, len(followers) + 1) or _shared_head(
+            [n.strip() for n in re.split(r"[和、及与]", fragment.indicator) if n.strip()]
+        )
         if followers and len(names) == len(followers) + 1:
             for target, name in zip([fragment, *followers], names):
                 target.indicator = name.strip()
+            _share_verb(fragment, followers)
         elif followers:
             notes.append(f"'{fragment.indicator}' 分别 does not divide into {len(followers) + 1} names")
+
+
+# The words before the number of a value: 达到, 保持在, 不少于 …
+_VALUE_LEAD = re.compile(r"^[^\d一二两三四五六七八九十百千近]+")
+
+
+def _share_verb(first: Fragment, followers: list[Fragment]) -> None:
+    """ "分别达到30家、80家": the verb before the first value is the list's; a later value with no comparator word
+    of its own is given it (达到80家), so that every value of the list has the same comparator."""
+    lead = _VALUE_LEAD.match(first.value)
+    if lead is None or parse_value(first.value).comparator == "=":
+        return
+    for other in followers:
+        parsed = parse_value(other.value)
+        if parsed.comparator == "=" and parsed.qualifier is None and not _VALUE_LEAD.match(other.value):
+            other.notes.append(
+                f"{other.value}: the verb '{lead.group(0)}' of the 分别 list is printed before "
+                f"{first.value} only; given to this value too"
+            )
+            other.value = lead.group(0) + other.value
 
 
 def _is_lead_in(prefix: str) -> bool:
@@ -314,7 +484,7 @@ def _counted_noun(tail: str, shared_with_next: bool) -> tuple[str, int, list[str
         verbs = [m.start() for m in _SPLIT_VERBS.finditer(tail) if m.start() > 0]
         if verbs:
             used = verbs[-1]
-            doubts.append(f"the text up to the next value was divided before '{tail[used:used + 2]}'")
+            doubts.append(f"the text up to the next value was divided before '{tail[used : used + 2]}'")
     # "新增1-2名一级注册计量师和2-3名二级注册计量师": the connector before the next count is in neither name.
     noun = re.sub(r"(?:[、和及与]|以及)+$", "", tail[:used].strip()).strip()
     noun = re.sub(r"^的", "", noun).strip()
@@ -322,12 +492,12 @@ def _counted_noun(tail: str, shared_with_next: bool) -> tuple[str, int, list[str
 
 
 def _qualitative_tail(clause: str, value: ValueInText, tail: str, limit: int) -> Fragment | None:
-    """"4个省控…断面水质全部达到年度目标要求": the count belongs to the subject, the result is the value."""
+    """ "4个省控…断面水质全部达到年度目标要求": the count belongs to the subject, the result is the value."""
     positions = [tail.find(m) for m in _QUAL_MARKERS if tail.find(m) > 0]
     if not positions:
         return None
     cut = value.end + min(positions)
-    indicator = clause[value.start:cut].strip()
+    indicator = clause[value.start : cut].strip()
     result = clause[cut:limit].strip()
     result = re.sub(r"^均", "", result).strip()
     return Fragment(indicator, result) if indicator and result else None
@@ -337,7 +507,7 @@ def _qualitative(clause: str) -> list[Fragment]:
     """A target without a figure: the measured thing as printed and the qualitative phrase as printed."""
     completion = _COMPLETION.match(clause)
     if completion:
-        return [Fragment(clause[completion.end():].strip(), completion.group(1))]
+        return [Fragment(clause[completion.end() :].strip(), completion.group(1))]
     positions = [(clause.find(m), m) for m in _QUAL_MARKERS if clause.find(m) > 0]
     if positions:
         cut, marker = min(positions)
@@ -349,6 +519,6 @@ def _qualitative(clause: str) -> list[Fragment]:
         return [Fragment(subject, result)] if result else []
     creation = _CREATION.match(clause)
     if creation:
-        titles = [t.strip() for t in clause[creation.end():].split("、") if t.strip()]
+        titles = [t.strip() for t in clause[creation.end() :].split("、") if t.strip()]
         return [Fragment(t, creation.group(1)) for t in titles]
     return []

@@ -20,8 +20,21 @@ from planwatch.extract.tables import find_tables
 from planwatch.values import parse_value, resolve_unit, scale
 
 NO_TABLE = "no indicator table found"
-LONG_COLUMNS = ["table_id", "row_no", "category", "indicator", "unit", "year", "value_kind", "raw_value",
-                "comparator", "value", "value_upper", "reported_status", "source_line"]
+LONG_COLUMNS = [
+    "table_id",
+    "row_no",
+    "category",
+    "indicator",
+    "unit",
+    "year",
+    "value_kind",
+    "raw_value",
+    "comparator",
+    "value",
+    "value_upper",
+    "reported_status",
+    "source_line",
+]
 
 
 @dataclass
@@ -49,8 +62,9 @@ def extract_file(path: Path, document_id: str | None = None, given: dict | None 
     return extract_text(read_document_text(path), path.name, document_id, given=given)
 
 
-def extract_text(text: str, source_file: str, document_id: str | None = None, *,
-                 given: dict | None = None) -> ExtractedDocument:
+def extract_text(
+    text: str, source_file: str, document_id: str | None = None, *, given: dict | None = None
+) -> ExtractedDocument:
     """Every indicator table, 专栏 box and prose target/result set of one document. `given`: what a person said
     of the document (region, period: see extract.manifest), used over what the text suggests."""
     # A page in traditional characters is read in simplified form (one grammar for every page); every cell is
@@ -76,8 +90,9 @@ def extract_text(text: str, source_file: str, document_id: str | None = None, *,
     # A document without an indicator table or target box lists its targets in the running text only: there a
     # qualitative clause ("电子支付比例大幅提高") is a target too.
     prose_only = not tables
-    tables += read_prose(lines, target_year, period, table_targets(tables, target_year), base_year=base_year,
-                         qualitative=prose_only)
+    tables += read_prose(
+        lines, target_year, period, table_targets(tables, target_year), base_year=base_year, qualitative=prose_only
+    )
     # Prose results only fill in for a document without a table of its base year's values (docs/raw-contract.md);
     # a 现状 section is read too when the running text is all the document has.
     if base_year and not _has_base_year_values(tables, base_year):
@@ -102,8 +117,11 @@ def _restore(table: ExtractedTable, script: Script) -> None:
 
 
 def _has_base_year_values(tables: list[ExtractedTable], base_year: int) -> bool:
-    return any(c.role == "value" and c.value_kind in ("actual", "baseline") and c.year == base_year
-               for t in tables for c in t.columns)
+    return any(
+        c.role == "value" and c.value_kind in ("actual", "baseline") and c.year == base_year
+        for t in tables
+        for c in t.columns
+    )
 
 
 def _default_id(manifest: dict) -> str:
@@ -113,14 +131,16 @@ def _default_id(manifest: dict) -> str:
 
 # ---- output ---------------------------------------------------------------------------------------------------
 
+
 def write_document(document: ExtractedDocument, out_dir: Path) -> list[Path]:
     """manifest.json, <table_id>.csv per table and report.md under out_dir/<document_id>/."""
     folder = out_dir / document.document_id
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     manifest_path = folder / "manifest.json"
-    manifest_path.write_text(json.dumps(document.manifest_json(), ensure_ascii=False, indent=2) + "\n",
-                             encoding="utf-8")
+    manifest_path.write_text(
+        json.dumps(document.manifest_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     written.append(manifest_path)
     for table in document.tables:
         path = folder / table.file
@@ -146,9 +166,15 @@ def report_markdown(document: ExtractedDocument) -> str:
     """What a reviewer must look at comes first: the manifest fields guessed or missing (with what each guess
     rests on), then the doubtful rows; what was found follows."""
     manifest = document.manifest
-    lines = [f"# Extraction report: {document.document_id}", "",
-             f"source: {manifest.get('source_file')}", f"title: {manifest.get('plan_title') or '(not found)'}", "",
-             "## Manifest fields to check", ""]
+    lines = [
+        f"# Extraction report: {document.document_id}",
+        "",
+        f"source: {manifest.get('source_file')}",
+        f"title: {manifest.get('plan_title') or '(not found)'}",
+        "",
+        "## Manifest fields to check",
+        "",
+    ]
     lines += [f"- {item}" for item in document.fields_to_check] or ["- none: every field was found or given"]
     lines += ["", "## Rows to check", ""]
     lines += [f"- {item}" for item in document.report] or ["- nothing flagged"]
@@ -156,8 +182,10 @@ def report_markdown(document: ExtractedDocument) -> str:
     if not document.tables:
         lines.append(f"**{NO_TABLE}.**")
     for table in document.tables:
-        lines.append(f"- {table.table_id} ({table.kind}, {table.plan_period}, line {table.source_line}): "
-                     f"{len(table.rows)} rows — {table.title}")
+        lines.append(
+            f"- {table.table_id} ({table.kind}, {table.plan_period}, line {table.source_line}): "
+            f"{len(table.rows)} rows — {table.title}"
+        )
     lines += ["", "## Manifest", ""]
     lines += [f"- {name}: {manifest.get(name)}" for name in manifest if name != "source_file"]
     return "\n".join(lines) + "\n"
@@ -175,14 +203,23 @@ def long_rows(tables: list[ExtractedTable]) -> list[dict]:
                 raw = row.get(column.name, "")
                 parsed = parse_value(raw)
                 unit = resolve_unit(row.get(roles.get("unit", ""), ""), indicator, parsed.unit)
-                out.append({
-                    "table_id": table.table_id, "row_no": row_no, "category": row.get(roles.get("category", ""), ""),
-                    "indicator": indicator, "unit": unit.unit or "", "year": column.year,
-                    "value_kind": column.value_kind, "raw_value": raw, "comparator": parsed.comparator,
-                    "value": _scaled(parsed.value, unit.multiplier), "value_upper": _scaled(parsed.value_upper, unit.multiplier),
-                    "reported_status": row.get(statuses.get(column.year, ""), ""),
-                    "source_line": row["source_line"],
-                })
+                out.append(
+                    {
+                        "table_id": table.table_id,
+                        "row_no": row_no,
+                        "category": row.get(roles.get("category", ""), ""),
+                        "indicator": indicator,
+                        "unit": unit.unit or "",
+                        "year": column.year,
+                        "value_kind": column.value_kind,
+                        "raw_value": raw,
+                        "comparator": parsed.comparator,
+                        "value": _scaled(parsed.value, unit.multiplier),
+                        "value_upper": _scaled(parsed.value_upper, unit.multiplier),
+                        "reported_status": row.get(statuses.get(column.year, ""), ""),
+                        "source_line": row["source_line"],
+                    }
+                )
     return out
 
 

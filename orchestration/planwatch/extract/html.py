@@ -58,7 +58,7 @@ def _grid(table) -> list[tuple[int, list[str]]]:
             nonlocal column
             while column in pending:
                 text, left = pending[column]
-                cells.append(text)
+                cells.append(text)  # noqa: B023 (called within this iteration only)
                 if left <= 1:
                     del pending[column]
                 else:
@@ -90,8 +90,11 @@ def _span(td, name: str) -> int:
 
 def _table_from_grid(grid, table_id: str, caption: str) -> ExtractedTable | None:
     header_rows = 0
-    while header_rows < len(grid) and grid[header_rows][1] and all(
-            _is_header_piece(c) or c == "" for c in grid[header_rows][1]):
+    while (
+        header_rows < len(grid)
+        and grid[header_rows][1]
+        and all(_is_header_piece(c) or c == "" for c in grid[header_rows][1])
+    ):
         header_rows += 1
     if header_rows == 0 or header_rows == len(grid):
         return None
@@ -105,7 +108,7 @@ def _table_from_grid(grid, table_id: str, caption: str) -> ExtractedTable | None
                 parts.append(piece)
         # a group label over year columns ("目标" over "2020年实绩" / "2025年目标") is not part of their names
         dated = [k for k, part in enumerate(parts) if re.match(r"(19|20)\d\d", part)]
-        names.append("".join(parts[dated[0]:] if dated else parts))
+        names.append("".join(parts[dated[0] :] if dated else parts))
     columns = _columns(_unique(names))
     if not any(c.role == "indicator" for c in columns) or not any(c.role == "value" for c in columns):
         return None

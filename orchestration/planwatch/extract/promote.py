@@ -8,7 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
-from planwatch.raw_files import RawFileError, manifest_problems, read_plan_document
+from planwatch.contract import RawFileError, manifest_problems, read_plan_document
 
 
 class PromoteError(RuntimeError):
@@ -21,8 +21,10 @@ def promote(draft: Path, plans_dir: Path, replace: bool = False) -> Path:
         raise PromoteError(f"{draft}: no manifest.json - not an extracted document folder")
     problems = _manifest_problems(draft / "manifest.json")
     if problems:
-        raise PromoteError(f"{draft / 'manifest.json'}: fill in or correct, then promote again (report.md says "
-                           "what each guess rests on):\n" + "\n".join(f"  - {c}: {m}" for c, m in problems))
+        raise PromoteError(
+            f"{draft / 'manifest.json'}: fill in or correct, then promote again (report.md says "
+            "what each guess rests on):\n" + "\n".join(f"  - {c}: {m}" for c, m in problems)
+        )
     try:
         document = read_plan_document(draft)
     except RawFileError as error:
@@ -45,7 +47,7 @@ def promote(draft: Path, plans_dir: Path, replace: bool = False) -> Path:
 
 
 def _manifest_problems(path: Path) -> list[tuple[str, str]]:
-    """Every problem of the draft's manifest at once (the contract's own rules, `raw_files.manifest_problems`); a
+    """Every problem of the draft's manifest at once (the contract's own rules, `contract.manifest_problems`); a
     file that is not JSON is left to the contract reader, which names the line."""
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))

@@ -4,21 +4,28 @@
 - `read_prose`: every target in the running text from the 目标 section on (task sections, the text of task 专栏
   included), except a repeat of a row of the document's own tables or boxes (see `_repeat_of`). Each figure is
   dated by the time phrase that governs it (`planwatch.extract.dating`); one for a year up to the base year is an
-  actual or baseline, not a target. One table per (value kind, year); `extract_prose_targets` is the target year's.
+  actual or baseline, not a target, and so is one stating a status reached (截至2023年底, “十四五”以来, 2023年…累计)
+  or dated before the year of issue. A value in brackets after a target ("(2025年为85.2)") is the same
+  indicator's value for the year it states. One table per (value kind, year); `extract_prose_targets` is the
+  target year's.
 - `read_prose_results`: the figures reported as achieved in the section reviewing the previous period, for a
   document without a table of its base year's values (the caller decides that); `extract_prose_results` is the
-  base year's table.
+  base year's table. A figure no time phrase governs has no year (the table says so): the review of a period
+  mixes the period's last year with counts at the time of writing.
 """
 
 import re
 from collections import Counter
 
+from planwatch import vocabulary
 from planwatch.extract.boxes import target_box_lines
 from planwatch.extract.cutting import Fragment, clauses, extract_fragments
-from planwatch.extract.dating import Dating
+from planwatch.extract.dating import Dating, Governing
+from planwatch.extract.finder import find_values
+from planwatch.extract.manifest import issue_year
 from planwatch.extract.model import Column, ExtractedTable
-from planwatch import vocabulary
-from planwatch.values import ParsedValue, chinese_number, find_values, parse_value
+from planwatch.matching import same_characters
+from planwatch.values import ParsedValue, chinese_number, parse_value
 
 # ---- documents ----------------------------------------------------------------------------------------------------
 
@@ -65,7 +72,7 @@ def _sentences(line: str) -> list[str]:
 
 
 def _dash_lead(line: str) -> str:
-    """"——产品质量达到新水平。加快推进…" → 产品质量达到新水平: a paragraph's run-in lead, printed as a sub-heading."""
+    """ "——产品质量达到新水平。加快推进…" → 产品质量达到新水平: a paragraph's run-in lead, printed as a sub-heading."""
     match = re.match(r"^\s*—+\s*([^,,;;。]{1,20})。", line)
     return match.group(1).strip() if match else ""
 
@@ -93,20 +100,33 @@ def table_targets(tables: list[ExtractedTable], target_year: int) -> list[tuple[
     return [(name, value) for name, value in pairs if name.strip() and value.strip()]
 
 
-def extract_prose_targets(lines: list[str], target_year: int | None, plan_period: str,
-                          exclude: list[tuple[str, str]], **options) -> ExtractedTable | None:
+def extract_prose_targets(
+    lines: list[str], target_year: int | None, plan_period: str, exclude: list[tuple[str, str]], **options
+) -> ExtractedTable | None:
     """The table of `read_prose` for the plan's target year (see there)."""
-    return next((t for t in read_prose(lines, target_year, plan_period, exclude, **options)
-                 if t.table_id == "prose_targets"), None)
+    return next(
+        (t for t in read_prose(lines, target_year, plan_period, exclude, **options) if t.table_id == "prose_targets"),
+        None,
+    )
 
 
-def read_prose(lines: list[str], target_year: int | None, plan_period: str, exclude: list[tuple[str, str]],
-               base_year: int | None = None, qualitative: bool = False) -> list[ExtractedTable]:
+def read_prose(
+    lines: list[str],
+    target_year: int | None,
+    plan_period: str,
+    exclude: list[tuple[str, str]],
+    base_year: int | None = None,
+    qualitative: bool = False,
+) -> list[ExtractedTable]:
     """Figures stated in the running text, from the 目标 section on, one table per (value kind, year).
 
     The year of a figure is the one its time phrase states (到2018年, “十三五”期间, 而在2015年: `dating.Dating`), else
     the plan's `target_year`, and the table notes say so. A figure for a year up to the plan's `base_year` is a
-    baseline (而在2015年,这4个指标分别是…), not a target. 领域 = the current (一)-level heading (in a section without
+    baseline (而在2015年,这4个指标分别是…), not a target; so is one in brackets after a target ("达到87以上(2025年为
+    85.2)"). A figure stating a status reached (截至2023年底, “十四五”以来, 2023年…累计 before the year of issue),
+    dated by a bare year before the year of issue (`manifest.issue_year`), or dated in a text with no goal wording
+    and no plan period is an actual. A change printed without its subject ("较上年提高1.2个百分点") is of the
+    indicator of the clause before it, whose name is put in front. 领域 = the current (一)-level heading (in a section without
     one, the run-in lead of a "——产品质量达到新水平。…" paragraph, else the section heading), 条目 = the row's number
     within its 领域. `exclude` holds (indicator, value as printed) of the document's table and box rows
     (`table_targets`); a prose target that repeats one (`_repeat_of`: the same number under a close name) is not a
@@ -114,6 +134,20 @@ def read_prose(lines: list[str], target_year: int | None, plan_period: str, excl
     "电子支付比例大幅提高" is a target row too (for a document without an indicator table, whose running text is
     its only list of targets)."""
     tables = _TablesByYear(plan_period, target_year)
+    issued = issue_year(lines)
+    # A text without any goal wording (目标, 到2025年, 力争) reports what was done: its dated figures are actuals.
+    no_goal = not any(_GOAL_WORDING.search(line) for line in lines)
+    # ... and when it names no plan period either, its dated figures are read as actuals
+    achievements = no_goal and target_year is None
+    if no_goal:
+        tables.document_notes.append(
+            "the text states no target (no 目标, 到YYYY年 or 力争 anywhere): it looks like a report of achievements; "
+            + (
+                "its figures dated by a stated year are read as actuals"
+                if achievements
+                else f"its figures are still read as targets of the plan period's {target_year} unless dated earlier"
+            )
+        )
     # Targets are stated from the 目标 section on; without one, anywhere outside a section about the past.
     started = not any((h := _heading(line)) and _TARGETS_HEADING.search(h[1]) for line in lines)
     boxed = target_box_lines(lines)
@@ -142,38 +176,136 @@ def read_prose(lines: list[str], target_year: int | None, plan_period: str, excl
         named: list[str] = []  # the paragraph's names so far, for "这4个指标分别是…"
         for index, sentence in enumerate(_sentences(line)):
             dating.sentence()
+            in_sentence = len(named)
             for clause in clauses(sentence):
                 phrase = dating.clause(clause, number, index == 0)
-                body = clause[phrase.end:].strip() if phrase else clause
+                body = clause[phrase.end :].strip() if phrase else clause
                 if not body:
                     continue
                 year = dating.current.year
                 # A figure up to the base year is a result already had: the base-year values of targets named
-                # before ("而在2015年,这4个指标分别是…"), else an actual ("“十二五”期间,…达到5000家").
+                # before ("而在2015年,这4个指标分别是…"), else an actual ("“十二五”期间,…达到5000家"); so is one
+                # stating a status reached (截至2023年底, 2023年…累计), one dated before the year of issue, and a
+                # dated one in a text that states no target.
                 back = _back_reference(body, named)
                 past = year is not None and base_year is not None and year <= base_year
-                kind = ("baseline" if back else "actual") if past else "target"
+                status = _is_status(dating.current, body, target_year, issued)
+                achieved = year is not None and (status or achievements or _before_issue(dating.current, issued))
+                kind = ("baseline" if back else "actual") if past else ("actual" if achieved else "target")
                 fragments, notes = back or extract_fragments(body)
                 if not fragments and qualitative and kind == "target":
                     fragments = _qualitative_target(body)
                 table = tables.get(kind, year, number)
                 table.notes.extend(f"line {number}: {n}" for n in notes)
+                if fragments and kind == "actual" and not past:
+                    why = (
+                        "a status reached"
+                        if status
+                        else "a text of achievements"
+                        if achievements
+                        else f"before the year of issue {issued}"
+                    )
+                    _note_once(
+                        table, f"line {number}: figures dated {year} ({dating.current.stated}) are actuals: {why}"
+                    )
+                carried = dating.carried_from(number)
+                if fragments and carried:
+                    _note_once(
+                        table, f"line {number}: the year {year} is carried from an earlier paragraph ({carried})"
+                    )
                 for fragment in fragments:
+                    if fragment.aside:
+                        _aside_row(fragment, tables, base_year, number, area, counts)
+                        continue
                     _complete_measure_name(fragment, named)
+                    _complete_change_name(fragment, named[in_sentence:])
                     named.append(fragment.indicator)
                     repeat, how = _repeat_of(fragment.indicator, fragment.value, parsed_exclude, line)
                     if repeat is not None and kind == "target":
-                        table.notes.append(f"line {number}: {fragment.indicator} {fragment.value} repeats table "
-                                           f"row '{repeat}' ({how}); not a row")
+                        table.notes.append(
+                            f"line {number}: {fragment.indicator} {fragment.value} repeats table "
+                            f"row '{repeat}' ({how}); not a row"
+                        )
                         continue
                     if how:
                         table.notes.append(f"line {number}: {fragment.indicator} {fragment.value} kept; {how}")
                     counts[area] = counts.get(area, 0) + 1
                     table.notes.extend(f"line {number}: {n}" for n in fragment.notes)
-                    table.rows.append({"source_line": number, "领域": area, "条目": str(counts[area]),
-                                       "指标": fragment.indicator, table.columns[-1].name: fragment.value})
+                    table.rows.append(
+                        {
+                            "source_line": number,
+                            "领域": area,
+                            "条目": str(counts[area]),
+                            "指标": fragment.indicator,
+                            table.columns[-1].name: fragment.value,
+                        }
+                    )
                     tables.dated(table, dating.current.stated, number)
     return tables.result()
+
+
+def _note_once(table: ExtractedTable, note: str) -> None:
+    if note not in table.notes:
+        table.notes.append(note)
+
+
+# Words that state a goal: a text without any of them reports achievements.
+_GOAL_WORDING = re.compile(r"目标|(?<![截止])(?:到|至)\s*(?:19|20)\d\d\s*年|十[一二三四五六七八九]五”?末|力争|争取")
+# "全市累计培育…", "累计主导制定…": a total reached so far.
+_CUMULATIVE = re.compile(r"^[^,,;;]{0,6}累计")
+
+
+def _is_status(governing: Governing, body: str, target_year: int | None, issued: int | None) -> bool:
+    """A figure stating a status reached: under 截至/截止/以来, or a running total (累计) dated by a bare year
+    before the year of issue, or in a text with no plan period ("2023年,全市累计培育…"; not "到2025年,累计培育…",
+    a goal, nor "2023年,累计培育…" in a 2021-2025 plan, an interim goal)."""
+    phrase = governing.phrase
+    if phrase is None:
+        return False
+    if phrase.status:
+        return True
+    bare_year = not phrase.target and not phrase.period
+    return bool(
+        _CUMULATIVE.match(body) and bare_year and (target_year is None or (issued is not None and phrase.year < issued))
+    )
+
+
+def _before_issue(governing: Governing, issued: int | None) -> bool:
+    """Dated by a bare year ("2019年,…为85.2") before the year the document was issued. Not the year of issue itself
+    ("2021年,争取…" in a plan issued in 2021 is its first year's goal; and a page's date may be that of a later
+    republication), nor a goal (到2021年) or a period ("“十四五”期间" of a 十四五 plan), whatever the year."""
+    year = governing.year
+    if issued is None or year is None or governing.phrase is None:
+        return False
+    return year < issued and not governing.target and not governing.phrase.period
+
+
+def _aside_row(
+    fragment: Fragment, tables: "_TablesByYear", base_year: int | None, number: int, area: str, counts: dict[str, int]
+) -> None:
+    """ "达到87以上(2025年为85.2)": the bracket's value is the indicator's for the year it states (基期: the base
+    year): a baseline up to the base year, else an actual."""
+    year = fragment.year if fragment.year is not None else base_year
+    if year is None:
+        table = tables.get("target", None, number)
+        table.notes.append(
+            f"line {number}: {fragment.indicator} {fragment.value} in brackets states no year and "
+            f"the base year is not known; not a row"
+        )
+        return
+    kind = "baseline" if base_year is not None and year <= base_year else "actual"
+    table = tables.get(kind, year, number)
+    counts[area] = counts.get(area, 0) + 1
+    table.notes.extend(f"line {number}: {n}" for n in fragment.notes)
+    table.rows.append(
+        {
+            "source_line": number,
+            "领域": area,
+            "条目": str(counts[area]),
+            "指标": fragment.indicator,
+            table.columns[-1].name: fragment.value,
+        }
+    )
 
 
 class _TablesByYear:
@@ -184,6 +316,7 @@ class _TablesByYear:
         self.plan_period, self.target_year = plan_period, target_year
         self.tables: dict[tuple[str, int | None], ExtractedTable] = {}
         self.undated: dict[str, list[int]] = {}  # table id → lines of rows that took the plan's target year
+        self.document_notes: list[str] = []  # about the whole text: first in the first table's notes
 
     def get(self, kind: str, year: int | None, line: int) -> ExtractedTable:
         year = year if year is not None or kind != "target" else self.target_year
@@ -193,8 +326,14 @@ class _TablesByYear:
             table_id = "prose_targets" if plain else f"prose_{kind}s_{year or 'undated'}"
             word = {"target": "目标", "baseline": "基数", "actual": "实绩"}[kind]
             value_name = f"{year or ''}{word}"
-            self.tables[key] = ExtractedTable(table_id, f"正文所列{year or ''}年{word}", "prose", self.plan_period,
-                                              line, _columns(value_name, kind, year))
+            self.tables[key] = ExtractedTable(
+                table_id,
+                f"正文所列{year or ''}年{word}",
+                "prose",
+                self.plan_period,
+                line,
+                _columns(value_name, kind, year),
+            )
         return self.tables[key]
 
     def dated(self, table: ExtractedTable, stated: str | None, line: int) -> None:
@@ -211,19 +350,26 @@ class _TablesByYear:
             lines = sorted(set(self.undated.get(table.table_id, [])))
             if lines:
                 year = table.columns[-1].year
-                said = (f"the plan's target year {year} was assumed" if year is not None
-                        else "the plan's target year is not known either: year left empty")
-                table.notes.insert(0, f"no year is stated for the figures of lines {', '.join(map(str, lines))}; "
-                                      f"{said}")
+                said = (
+                    f"the plan's target year {year} was assumed"
+                    if year is not None
+                    else "the plan's target year is not known either: year left empty"
+                )
+                table.notes.insert(
+                    0, f"no year is stated for the figures of lines {', '.join(map(str, lines))}; {said}"
+                )
             out.append(table)
         if out:
             out[0].notes += unplaced
+            out[0].notes[:0] = self.document_notes
         return out
 
 
 # "而在2015年,这4个指标分别是83.5、91.1%、92.9%和75": values of indicators named before, in order.
-_BACK_REFERENCE = re.compile(r"^(?:这|上述|以上|前述)(?P<n>\d+|[一二两三四五六七八九十]+)(?:个|项)指标(?:分别|依次)?(?:是|为)"
-                             r"(?P<list>.+)$")
+_BACK_REFERENCE = re.compile(
+    r"^(?:这|上述|以上|前述)(?P<n>\d+|[一二两三四五六七八九十]+)(?:个|项)指标(?:分别|依次)?(?:是|为)"
+    r"(?P<list>.+)$"
+)
 
 
 def _back_reference(body: str, named: list[str]) -> tuple[list[Fragment], list[str]] | None:
@@ -236,15 +382,21 @@ def _back_reference(body: str, named: list[str]) -> tuple[list[Fragment], list[s
         return [], [f"'{body[:30]}' refers back to {count} indicators; not read"]
     if any(parse_value(i).comparator in ("qual", "na", "unparsed") for i in items):
         return [], [f"'{body[:30]}': not every item of the list is a value; not read"]
-    return ([Fragment(name, item.strip(), [f"{name}: named in an earlier sentence ({body[:12]}…)"])
-             for name, item in zip(named[-count:], items)], [])
+    return (
+        [
+            Fragment(name, item.strip(), [f"{name}: named in an earlier sentence ({body[:12]}…)"])
+            for name, item in zip(named[-count:], items)
+        ],
+        [],
+    )
 
 
 # "电子支付比例大幅提高", "制造业质量竞争力指数接近全国平均水平": a measured thing and the change it is to make.
 _QUALITATIVE_CHANGE = re.compile(
     r"^(?P<name>[^、和及与,,]{2,30}?(?:率|比例|比重|占比|指数|满意度))"
     r"(?P<value>(?:大幅|明显|显著|稳步|不断|持续|进一步|逐步|全面|有效)?(?:提高|提升|上升|增长|增强|改善|下降|降低)"
-    r"|(?:达到或)?接近(?:全国|全省|国际|国内)?(?:平均|先进)水平)$")
+    r"|(?:达到或)?接近(?:全国|全省|国际|国内)?(?:平均|先进)水平)$"
+)
 
 
 def _qualitative_target(body: str) -> list[Fragment]:
@@ -260,43 +412,73 @@ def _complete_measure_name(fragment: Fragment, named: list[str]) -> None:
     if named and _BARE_MEASURE.match(fragment.indicator) and not _BARE_MEASURE.match(named[-1]):
         subject = re.sub(r"(?:合格率|达标率|覆盖率|满意度|普及率|优良率|率|比例|比重|指数|数量)$", "", named[-1])
         if subject:
-            fragment.notes.append(f"'{fragment.indicator}' is printed without its subject; "
-                                  f"'{subject}' from the name before it")
+            fragment.notes.append(
+                f"'{fragment.indicator}' is printed without its subject; '{subject}' from the name before it"
+            )
             fragment.indicator = subject + fragment.indicator
+
+
+# "较上年提高", "比2020年下降": a change printed without the thing that changes.
+_CHANGE_ONLY = re.compile(
+    r"^(?:较|比)(?:上年|去年|同期|上年同期|基期|(?:19|20)\d\d年(?:底|末)?|“?十[一二三四五六七八九]五”?"
+    r"(?:末|期末|时期)?)?(?:平均|累计|整体|总体)?(?:提高|提升|上升|增加|增长|降低|下降|减少|缩短|压缩)$"
+)
+
+
+def _complete_change_name(fragment: Fragment, named: list[str]) -> None:
+    """ "产品质量监督抽查合格率达到96.8%,较上年提高1.2个百分点": the change is of the indicator named just before it in
+    the sentence, whose name is put in front."""
+    if named and _CHANGE_ONLY.match(fragment.indicator) and not _CHANGE_ONLY.match(named[-1]):
+        fragment.notes.append(
+            f"'{fragment.indicator}' is printed without its subject; '{named[-1]}' from the clause before it"
+        )
+        fragment.indicator = named[-1] + fragment.indicator
 
 
 def extract_prose_results(lines: list[str], result_year: int, plan_period: str) -> ExtractedTable | None:
     """The table of `read_prose_results` for `result_year` (see there)."""
-    return next((t for t in read_prose_results(lines, result_year, plan_period) if t.table_id == "prose_actuals"),
-                None)
+    return next((t for t in read_prose_results(lines, result_year, plan_period) if t.table_id == "prose_actuals"), None)
 
 
-def read_prose_results(lines: list[str], result_year: int, plan_period: str,
-                       situation: bool = False) -> list[ExtractedTable]:
+def read_prose_results(
+    lines: list[str], result_year: int, plan_period: str, situation: bool = False
+) -> list[ExtractedTable]:
     """Figures reported as results in the section that reviews `result_year`'s period ("(一)“十三五”时期质量工作
     成效", "一、现实基础"): 领域 = the passage's lead sentence ("质量基础设施不断完善"), 条目 = the number of the
     sentence after that lead. `plan_period` is the period the table is about (十三五 for a 十四五 plan's review);
     the section is found from `result_year`. A figure's year is the one its time phrase states ("2018年,…" →
-    prose_actuals_2018), else `result_year` (prose_actuals); a year after `result_year` is no result. Qualitative
+    prose_actuals_2018; the heading's period, "(一)“十三五”时期质量工作成效" → prose_actuals), else none
+    (prose_actuals_undated, and the table says so: a count at the time of writing is no figure of `result_year`);
+    a year after `result_year` is no result. A change printed without its subject ("较2015年提高") keeps its name
+    as printed (the reviewed convention of these tables), with a note naming the indicator before it. Qualitative
     results without a figure are not rows."""
     section = _results_section(lines, result_year, situation)
     if section is None:
         return []
     start, end = section
     title = lines[start - 1].strip()
-    tables: dict[int, ExtractedTable] = {}
+    tables: dict[int | None, ExtractedTable] = {}
+    undated: list[int] = []
 
-    def table_for(year: int) -> ExtractedTable:
+    def table_for(year: int | None) -> ExtractedTable:
         if year not in tables:
-            table_id = "prose_actuals" if year == result_year else f"prose_actuals_{year}"
-            tables[year] = ExtractedTable(table_id, title, "prose", plan_period, start,
-                                          _columns(f"{year}实绩", "actual", year))
+            table_id = "prose_actuals" if year == result_year else f"prose_actuals_{year or 'undated'}"
+            tables[year] = ExtractedTable(
+                table_id, title, "prose", plan_period, start, _columns(f"{year or ''}实绩", "actual", year)
+            )
         return tables[year]
 
     main = table_for(result_year)
     dating = Dating()
+    # The section's heading dates its text ("(一)“十三五”时期质量工作成效"); a heading inside it only when it names
+    # a time of its own.
+    dating.heading((_heading(title) or (0, title))[1], start)
     for number in range(start + 1, end):
         line = lines[number - 1]
+        inner = _heading(line)
+        if inner is not None:
+            dating.heading(inner[1], number, keep=True)
+            continue
         if not _is_prose(line):
             continue
         dating.paragraph()
@@ -309,24 +491,75 @@ def read_prose_results(lines: list[str], result_year: int, plan_period: str,
                 continue
             seq += 1
             dating.sentence()
+            named: list[str] = []
             for clause in clauses(sentence):
                 phrase = dating.clause(clause, number, index == 0)
-                year = dating.current.year or result_year
-                body = clause[phrase.end:].strip() if phrase else clause
-                if year > result_year:
+                # No silent default: a count at the time of writing is no figure of the period's last year.
+                year = dating.current.year
+                body = clause[phrase.end :].strip() if phrase else clause
+                if year is not None and year > result_year:
                     if find_values(body):
-                        main.notes.append(f"line {number}: a clause dated {year} is no result of {result_year}; "
-                                          f"skipped")
+                        main.notes.append(
+                            f"line {number}: a clause dated {year} is no result of {result_year}; skipped"
+                        )
                     continue
                 table = table_for(year)
                 fragments, notes = extract_fragments(body)
                 table.notes.extend(f"line {number}: {n}" for n in notes)
                 if fragments and not area:
-                    table.notes.append(f"line {number}: figures before any lead sentence; 领域 left empty")
+                    _note_once(table, f"line {number}: figures before any lead sentence; 领域 left empty")
+                carried = dating.carried_from(number)
+                if fragments and carried:
+                    _note_once(
+                        table, f"line {number}: the year {year} is carried from an earlier paragraph ({carried})"
+                    )
+                if fragments and year is None:
+                    undated.append(number)
                 for fragment in fragments:
+                    if fragment.aside:
+                        aside_year = fragment.year if fragment.year is not None else result_year
+                        if aside_year > result_year:
+                            main.notes.append(
+                                f"line {number}: {fragment.indicator} {fragment.value} in brackets "
+                                f"is dated {aside_year}, no result of {result_year}; skipped"
+                            )
+                            continue
+                        target = table_for(aside_year)
+                        target.notes.extend(f"line {number}: {n}" for n in fragment.notes)
+                        target.rows.append(
+                            {
+                                "source_line": number,
+                                "领域": area,
+                                "条目": str(seq),
+                                "指标": fragment.indicator,
+                                target.columns[-1].name: fragment.value,
+                            }
+                        )
+                        continue
+                    if named and _CHANGE_ONLY.match(fragment.indicator):
+                        # the reviewed convention of results keeps the name as printed; the subject is said
+                        table.notes.append(
+                            f"line {number}: '{fragment.indicator}' {fragment.value} is a change of "
+                            f"'{named[-1]}', printed before it; the name is kept as printed"
+                        )
+                    named.append(fragment.indicator)
                     table.notes.extend(f"line {number}: {n}" for n in fragment.notes)
-                    table.rows.append({"source_line": number, "领域": area, "条目": str(seq),
-                                       "指标": fragment.indicator, table.columns[-1].name: fragment.value})
+                    table.rows.append(
+                        {
+                            "source_line": number,
+                            "领域": area,
+                            "条目": str(seq),
+                            "指标": fragment.indicator,
+                            table.columns[-1].name: fragment.value,
+                        }
+                    )
+    if None in tables and tables[None].rows:
+        lines_ = ", ".join(map(str, sorted(set(undated))))
+        tables[None].notes.insert(
+            0,
+            f"no time phrase governs the figures of lines {lines_} (none in the sentence, "
+            f"the paragraph or the heading): year left empty, not taken as {result_year}",
+        )
     return [t for t in tables.values() if t.rows]
 
 
@@ -347,19 +580,22 @@ def _results_section(lines: list[str], result_year: int, situation: bool = False
         if start is not None and heading[0] <= level:
             sections.append((start, number))
             start = None
-        if start is None and (_RESULTS_HEADING.search(heading[1]) or situation and _SITUATION_HEADING.search(heading[1])):
+        if start is None and (
+            _RESULTS_HEADING.search(heading[1]) or situation and _SITUATION_HEADING.search(heading[1])
+        ):
             start, level = number, heading[0]
     for start, end in sections:
         # The heading's period decides; else the period the text names most (“十三五”时期… 比“十二五”时期增长).
         named = Counter(_ANY_PERIOD.findall(lines[start - 1])) or Counter(
-            _ANY_PERIOD.findall("".join(lines[start:end - 1])))
+            _ANY_PERIOD.findall("".join(lines[start : end - 1]))
+        )
         if not named or (period is not None and named.most_common(1)[0][0] == period):
             return start, min(end, len(lines) + 1)
     return None
 
 
 def _is_lead_sentence(sentence: str) -> bool:
-    """"质量基础设施不断完善": a short sentence without commas or figures heads the passage that follows."""
+    """ "质量基础设施不断完善": a short sentence without commas or figures heads the passage that follows."""
     text = sentence.strip()
     return 0 < len(text) <= 20 and not re.search(r"[,,、;;::\d]", text)
 
@@ -372,16 +608,19 @@ _LATIN_ALIAS = re.compile(r"^(?P<term>[^()()]+)[((](?P<alias>[A-Za-z][A-Za-z0-9.
 # Words in front of the measured thing that do not change it, set aside when names are compared (never cut from a
 # cell): 力争/争取 (aspiration), 创建/建成/培育/制定 (establishing), 新增 (a table says "(新增)" after the name),
 # 全市 (scope). "新增“浙江制造”标准" and "制订“浙江制造”标准(新增)" are the same count.
-_SET_ASIDE = re.compile(r"^(?:力争|争取|确保|争创|创建|创成|建成|建立|实现|新增|新建|新培育|培育|引进|打造|拥有|通过|"
-                        r"制订|制定|全市|我市|全区|全县|本市)")
+_SET_ASIDE = re.compile(
+    r"^(?:力争|争取|确保|争创|创建|创成|建成|建立|实现|新增|新建|新培育|培育|引进|打造|拥有|通过|"
+    r"制订|制定|全市|我市|全区|全县|本市)"
+)
 _PERIOD_MEAN = re.compile(r"均值|年均")
 _LEVEL_CHARS = set("国省市县区")
 _MAX_NAME = 80
 _CLOSE = 0.8
 
 
-def _repeat_of(name: str, value: str, exclude: list[tuple[str, ParsedValue]],
-               paragraph: str = "") -> tuple[str | None, str]:
+def _repeat_of(
+    name: str, value: str, exclude: list[tuple[str, ParsedValue]], paragraph: str = ""
+) -> tuple[str | None, str]:
     """(table indicator, how) when the prose target (`name`, `value`) repeats a table row; else (None, a note for a
     reviewer or "").
 
@@ -398,8 +637,11 @@ def _repeat_of(name: str, value: str, exclude: list[tuple[str, ParsedValue]],
     mine = parse_value(value)
     if mine.value is None:
         return None, ""
-    same_value = [(other, parsed) for other, parsed in exclude
-                  if parsed.value == mine.value and parsed.value_upper == mine.value_upper]
+    same_value = [
+        (other, parsed)
+        for other, parsed in exclude
+        if parsed.value == mine.value and parsed.value_upper == mine.value_upper
+    ]
     near = ""
     for other, parsed in same_value:
         how = _close_names(name, other)
@@ -410,8 +652,9 @@ def _repeat_of(name: str, value: str, exclude: list[tuple[str, ParsedValue]],
             return other, how
         # "省级优质工程10项" in a paragraph that names 钱江杯 elsewhere restates the table's “钱江杯”优质工程奖 10;
         # a target that itself carries the name (企业产品通过“品字标”国际认证) is a different thing, said above
-        named = next((term for term in re.findall(r"“([^”]{2,})”", other)
-                      if term in paragraph and term not in name), None)
+        named = next(
+            (term for term in re.findall(r"“([^”]{2,})”", other) if term in paragraph and term not in name), None
+        )
         if named:
             return other, f"same number, and the paragraph names “{named}”"
         if not near and _similarity(_plain(name), _plain(other)) >= 0.5:
@@ -469,16 +712,17 @@ def _close(mine: str, theirs: str) -> str:
         return "the table's name has more words"
     if len(theirs) >= 4 and mine[0] == theirs[0] and _is_subsequence(theirs, mine):
         return "printed with more words"  # after or inside the name, not in front of it
-    if _similarity(mine, theirs) >= _CLOSE and not (set(mine) - set(theirs) & _LEVEL_CHARS
-                                                    and set(theirs) - set(mine) & _LEVEL_CHARS):
+    if _similarity(mine, theirs) >= _CLOSE and not (
+        set(mine) - set(theirs) & _LEVEL_CHARS and set(theirs) - set(mine) & _LEVEL_CHARS
+    ):
         return "names close"  # but not 省级… for 市级…
     return ""
 
 
 def _similarity(a: str, b: str) -> float:
-    if not a or not b or len(a) > _MAX_NAME or len(b) > _MAX_NAME:
+    if len(a) > _MAX_NAME or len(b) > _MAX_NAME:
         return 0.0
-    return 2 * _common_subsequence(a, b) / (len(a) + len(b))
+    return same_characters(a, b)
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -491,13 +735,3 @@ def _one_character_apart(a: str, b: str) -> bool:
         return False
     different = [(x, y) for x, y in zip(a, b) if x != y]
     return len(different) == 1 and not (set(different[0]) & _LEVEL_CHARS)
-
-
-def _common_subsequence(a: str, b: str) -> int:
-    previous = [0] * (len(b) + 1)
-    for ch in a:
-        current = [0]
-        for j, other in enumerate(b):
-            current.append(previous[j] + 1 if ch == other else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]

@@ -11,12 +11,14 @@ from functools import cache
 from pathlib import Path
 
 # Characters of running Chinese text, in simplified form: the decoding that yields more of them is the right one.
-_COMMON = set("的一是在不了有和人这中大为上个国以要时来用们生到作地于出就分对成会可主发年动同工也能下过子产种面而方后"
-              "多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好"
-              "应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气"
-              "第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活"
-              "设及管特件长求老头基资边流路级少图山统接知较将组见计别手角期根论运农指几九区强放决西被干做必战先回则"
-              "任取据处府研标准牌规划")
+_COMMON = set(
+    "的一是在不了有和人这中大为上个国以要时来用们生到作地于出就分对成会可主发年动同工也能下过子产种面而方后"
+    "多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好"
+    "应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气"
+    "第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活"
+    "设及管特件长求老头基资边流路级少图山统接知较将组见计别手角期根论运农指几九区强放决西被干做必战先回则"
+    "任取据处府研标准牌规划"
+)
 
 
 @cache
@@ -85,5 +87,5 @@ class Script:
             return cell
         at = self.simplified.find(cell)
         if at >= 0:
-            return self.published[at:at + len(cell)]
+            return self.published[at : at + len(cell)]
         return "".join(self._by_char.get(ch, ch) for ch in cell)

@@ -16,9 +16,30 @@ from planwatch.values import parse_unit, parse_value
 # Header words by role. A header cell is one of these, possibly after a year ("2020" + "目标值").
 _CATEGORY_HEADERS = ("类别", "分类", "关键领域", "领域", "类型")
 _INDICATOR_HEADERS = ("指标名称", "主要指标", "工作内容及指标", "指标", "指标内容")
-_HEADER_WORDS = (*_CATEGORY_HEADERS, *_INDICATOR_HEADERS, "序号", "单位", "属性", "指标属性", "备注", "目标值",
-                 "现状值", "完成情况", "完成", "情况", "规划目标", "实绩", "目标", "完成值", "现状", "基期值",
-                 "年目标", "年目标值", "年实绩", "年")
+_HEADER_WORDS = (
+    *_CATEGORY_HEADERS,
+    *_INDICATOR_HEADERS,
+    "序号",
+    "单位",
+    "属性",
+    "指标属性",
+    "备注",
+    "目标值",
+    "现状值",
+    "完成情况",
+    "完成",
+    "情况",
+    "规划目标",
+    "实绩",
+    "目标",
+    "完成值",
+    "现状",
+    "基期值",
+    "年目标",
+    "年目标值",
+    "年实绩",
+    "年",
+)
 _YEAR = re.compile(r"^(?P<year>(?:19|20)\d\d)\s*年?")
 _TITLE = re.compile(r"(表\s*\d|主要指标|主要目标|完成情况|具体目标|指标体系)")
 _SECTION = re.compile(
@@ -57,6 +78,7 @@ def find_tables(lines: list[str]) -> list[ExtractedTable]:
 
 # ---- header ---------------------------------------------------------------------------------------------------
 
+
 def _cells(lines: list[str], start: int, limit: int):
     """(index, text) of the next `limit` non-empty lines from `start`."""
     found = []
@@ -92,12 +114,11 @@ def _read_header(lines: list[str], start: int) -> _Header | None:
 
 
 def _join_header_pieces(pieces: list[str]) -> list[str]:
-    """"2020" + "目标值" → "2020目标值"; "完成" + "情况" → "完成情况"; a lone "2020" stays a header."""
+    """ "2020" + "目标值" → "2020目标值"; "完成" + "情况" → "完成情况"; a lone "2020" stays a header."""
     names: list[str] = []
     for piece in pieces:
         if names and (
-            (_YEAR.fullmatch(names[-1]) and not _YEAR.match(piece))
-            or (names[-1] == "完成" and piece == "情况")
+            (_YEAR.fullmatch(names[-1]) and not _YEAR.match(piece)) or (names[-1] == "完成" and piece == "情况")
         ):
             names[-1] += piece
         else:
@@ -135,7 +156,7 @@ def _columns(names: list[str]) -> list[Column]:
             columns.append(Column(name, "reported_status", year=target_year))
         elif year is not None:
             y = int(year["year"])
-            rest = name[year.end():]
+            rest = name[year.end() :]
             if "目标" in rest or rest == "":
                 kind = "target"
             elif target_year is not None and y < target_year:
@@ -149,6 +170,7 @@ def _columns(names: list[str]) -> list[Column]:
 
 
 # ---- body -----------------------------------------------------------------------------------------------------
+
 
 def _kind(text: str) -> str:
     """value, unit, status or text: what a body cell looks like on its own."""
@@ -176,8 +198,12 @@ def _body_lines(lines: list[str], header: _Header) -> tuple[list[tuple[int, str]
     while i < len(lines):
         text = lines[i].strip()
         if text:
-            if (_SECTION.match(text) and not _NUMBERED.match(text)) or len(text) > 80 or (
-                    _NUMBERED.match(text) and text.endswith(("。", ":"))) or _read_header(lines, i):
+            if (
+                (_SECTION.match(text) and not _NUMBERED.match(text))
+                or len(text) > 80
+                or (_NUMBERED.match(text) and text.endswith(("。", ":")))
+                or _read_header(lines, i)
+            ):
                 break  # a new section, running prose, or the next table's header
             if _TITLE.search(text) and ("表" in text[:3]):
                 break
@@ -191,16 +217,18 @@ def _read_body(lines: list[str], header: _Header, table_id: str) -> tuple[Extrac
     builder = _RowBuilder(header.columns)
     rows = builder.build(body)
     columns = builder.columns
-    table = ExtractedTable(table_id, header.title, "table", period_of(columns), header.title_line, columns, rows,
-                           builder.notes)
+    table = ExtractedTable(
+        table_id, header.title, "table", period_of(columns), header.title_line, columns, rows, builder.notes
+    )
     return table, end
 
 
 def period_of(columns: list[Column]) -> str:
     """The period a table is about: the five-year period (seeds/plan_periods.csv) that holds the year its targets
     are for, else the latest year of its values; `other` when no column has a year."""
-    years = [c.year for c in columns if c.role == "value" and c.value_kind == "target" and c.year] or \
-        [c.year for c in columns if c.role == "value" and c.year]
+    years = [c.year for c in columns if c.role == "value" and c.value_kind == "target" and c.year] or [
+        c.year for c in columns if c.role == "value" and c.year
+    ]
     return vocabulary.period_of_year(max(years)) if years else vocabulary.OTHER_PERIOD
 
 
@@ -261,11 +289,15 @@ class _RowBuilder:
         row = {"source_line": indicator_line}
         # 2. unit
         unit = ""
-        if "unit" in self.has and i < len(body) and _kind(body[i][1]) == "unit":
-            unit = body[i][1]
-            i += 1
-        elif "unit" in self.has and i + 1 < len(body) and body[i][1] in ("/", "-") and (
-                self._values_ahead(body, i + 1) >= n_values or _kind(body[i + 1][1]) == "text"):
+        if (
+            "unit" in self.has
+            and i < len(body)
+            and _kind(body[i][1]) == "unit"
+            or "unit" in self.has
+            and i + 1 < len(body)
+            and body[i][1] in ("/", "-")
+            and (self._values_ahead(body, i + 1) >= n_values or _kind(body[i + 1][1]) == "text")
+        ):
             unit = body[i][1]
             i += 1
         # 3. values
@@ -297,8 +329,9 @@ class _RowBuilder:
         # merged cells: a row that printed no values (or no status) shares the row above's
         if not values and previous is not None:
             values = [previous[c.name] for c in self.value_columns]
-            self.notes.append(f"line {indicator_line}: no values printed for {indicator!r}; taken as merged "
-                              f"with the row above")
+            self.notes.append(
+                f"line {indicator_line}: no values printed for {indicator!r}; taken as merged with the row above"
+            )
         if "reported_status" in self.has and not status and previous is not None and values:
             status = previous[self._name("reported_status")]
         values += [""] * (n_values - len(values))
@@ -321,11 +354,17 @@ class _RowBuilder:
         return row, i
 
     def _shared_cell(self, heading, body, i):
-        """"建设工程国家优质工程奖" / "省优质工程奖" / "3" / "50": two indicators printed in one cell and their
+        """ "建设工程国家优质工程奖" / "省优质工程奖" / "3" / "50": two indicators printed in one cell and their
         values in the next. Taken as two rows when exactly one value per indicator and column follows."""
         n_values = len(self.value_columns)
-        if (len(heading) < 2 or "unit" in self.has or "reported_status" in self.has or n_values != 1
-                or len(heading[0][1]) <= 6 or self._values_ahead(body, i) != len(heading)):
+        if (
+            len(heading) < 2
+            or "unit" in self.has
+            or "reported_status" in self.has
+            or n_values != 1
+            or len(heading[0][1]) <= 6
+            or self._values_ahead(body, i) != len(heading)
+        ):
             return None
         rows = []
         for k, (line, text) in enumerate(heading):
@@ -335,8 +374,10 @@ class _RowBuilder:
                 row[self._name("category")] = self.category
             row[self.value_columns[0].name] = body[i + k][1]
             rows.append(row)
-        self.notes.append(f"lines {heading[0][0]}-{body[i + len(heading) - 1][0]}: {len(heading)} indicators "
-                          f"share one cell and their values the next; read as {len(heading)} rows")
+        self.notes.append(
+            f"lines {heading[0][0]}-{body[i + len(heading) - 1][0]}: {len(heading)} indicators "
+            f"share one cell and their values the next; read as {len(heading)} rows"
+        )
         return rows, i + len(heading)
 
     def _values_up_to_status(self, body, i, values, n_values):
@@ -366,7 +407,7 @@ class _RowBuilder:
             return True
         if _kind(text) != "text" or _VALUE_START.match(text) or "reported_status" not in self.has:
             return False
-        ahead = [_kind(t) for _, t in body[i + 1:i + 4]]
+        ahead = [_kind(t) for _, t in body[i + 1 : i + 4]]
         return "status" in ahead and "value" not in ahead[: ahead.index("status")]
 
     def _name(self, role):
@@ -390,9 +431,9 @@ class _RowBuilder:
             last = first
             while last + 2 < len(heading) and len(heading[last + 1][1]) <= 5:
                 last += 1
-            self.subcategory = "".join(t for _, t in heading[first:last + 1])
+            self.subcategory = "".join(t for _, t in heading[first : last + 1])
             self.needs_subcategory = True
-            rest = heading[last + 1:]
+            rest = heading[last + 1 :]
             if not rest:
                 return heading[first][0], self.subcategory
             return rest[0][0], "".join(t for _, t in rest)

@@ -5,8 +5,10 @@ import re
 # fct_target_progress says `achieved` both when an actual after the base year met the target and when the base-year
 # value already did (then no later actual was needed, or the latest is the base year's own): the report tells them
 # apart.
-STATUS_SQL = ("CASE WHEN t.status = 'achieved' AND (t.latest_year IS NULL OR "
-              "t.latest_year <= coalesce(t.base_year, t.plan_base_year)) THEN 'achieved_base' ELSE t.status END")
+STATUS_SQL = (
+    "CASE WHEN t.status = 'achieved' AND (t.latest_year IS NULL OR "
+    "t.latest_year <= coalesce(t.base_year, t.plan_base_year)) THEN 'achieved_base' ELSE t.status END"
+)
 
 
 def rows(conn, sql: str, params=()) -> list[dict]:
@@ -16,8 +18,9 @@ def rows(conn, sql: str, params=()) -> list[dict]:
 
 
 def relations(conn) -> set[str]:
-    return {f"{s}.{t}" for s, t in conn.execute(
-        "SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
+    return {
+        f"{s}.{t}" for s, t in conn.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+    }
 
 
 def build_info(conn) -> dict:
@@ -31,19 +34,28 @@ def rejected_inputs(conn, available: set[str]) -> list[dict] | None:
 
 
 def failed_checks(conn) -> list[dict]:
-    return rows(conn, "SELECT asset, check_name, severity, description FROM meta.build_checks WHERE NOT passed "
-                      "ORDER BY check_name <> 'actuals_fresh', severity, asset, check_name")
+    return rows(
+        conn,
+        "SELECT asset, check_name, severity, description FROM meta.build_checks WHERE NOT passed "
+        "ORDER BY check_name <> 'actuals_fresh', severity, asset, check_name",
+    )
 
 
 def stale_region_codes(checks: list[dict]) -> set[str]:
     """The regions the freshness warnings name: '… lack whole-region actuals for 2025: 洞头区 (330305), …'."""
-    return {code for c in checks if c["check_name"] == "actuals_fresh"
-            for code in re.findall(r"\((\d{6})\)", c["description"] or "")}
+    return {
+        code
+        for c in checks
+        if c["check_name"] == "actuals_fresh"
+        for code in re.findall(r"\((\d{6})\)", c["description"] or "")
+    }
 
 
 def plan_regions(conn) -> list[dict]:
     """Every region that has a plan of any period (dim_plan), with its place and a summary of its targets."""
-    return rows(conn, f"""
+    return rows(
+        conn,
+        f"""
         WITH p AS (SELECT region_code, any_value(region_name) AS plan_region_name, count(*) AS plans,
                           string_agg(plan_period, ' ' ORDER BY target_year) AS periods
                    FROM marts.dim_plan GROUP BY region_code),
@@ -67,7 +79,8 @@ def plan_regions(conn) -> list[dict]:
                coalesce(c.disagreements, 0) AS disagreements
         FROM p LEFT JOIN marts.dim_region r USING (region_code) LEFT JOIN t USING (region_code)
         LEFT JOIN c USING (region_code)
-        ORDER BY r.province_code NULLS LAST, p.region_code""")
+        ORDER BY r.province_code NULLS LAST, p.region_code""",
+    )
 
 
 def status_counts(conn, detailed: bool) -> tuple[list[str], dict, list[str], dict]:
@@ -107,7 +120,9 @@ _PRINTED = """(SELECT region_code, indicator_id, year, raw_value, any_value(unit
 
 
 def targets(conn) -> list[dict]:
-    return rows(conn, f"""
+    return rows(
+        conn,
+        f"""
         SELECT t.target_id, t.region_code, t.plan_id, t.plan_period, t.plan_base_year, t.plan_target_year,
                t.indicator_id, t.indicator, t.category, t.canonical_unit, t.accumulation, t.base_source,
                t.base_year, t.base_raw_value, t.base_value, t.latest_year, t.latest_raw_value, t.latest_value,
@@ -121,11 +136,14 @@ def targets(conn) -> list[dict]:
         LEFT JOIN marts.fct_actual la ON la.actual_id = t.latest_actual_id
         LEFT JOIN {_PRINTED} b ON b.region_code = t.region_code AND b.indicator_id = t.indicator_id
              AND b.year = t.base_year AND b.raw_value = t.base_raw_value
-        ORDER BY t.region_code, t.plan_target_year, t.document_id, t.table_id, t.row_no, t.target_id""")
+        ORDER BY t.region_code, t.plan_target_year, t.document_id, t.table_id, t.row_no, t.target_id""",
+    )
 
 
 def completion(conn) -> list[dict]:
-    return rows(conn, """
+    return rows(
+        conn,
+        """
         SELECT c.target_id, c.region_code, c.plan_id, c.plan_period, c.year, c.indicator, c.indicator_id,
                c.category, c.canonical_unit, c.target_raw_value, c.target_value, c.actual_source,
                c.actual_raw_value, c.actual_value, c.actual_status, c.verdict, c.verdict_reason, c.gap,
@@ -138,16 +156,20 @@ def completion(conn) -> list[dict]:
         LEFT JOIN marts.fct_indicator_value tv ON tv.indicator_value_id = c.target_id
         LEFT JOIN marts.fct_indicator_value av ON av.indicator_value_id = a.actual_id
         LEFT JOIN marts.fct_actual aa ON aa.actual_id = a.actual_id
-        ORDER BY c.region_code, c.document_id, c.table_id, c.row_no, c.target_id""")
+        ORDER BY c.region_code, c.document_id, c.table_id, c.row_no, c.target_id""",
+    )
 
 
 def series(conn) -> list[dict]:
     """Whole-region, full-year actuals with a canonical indicator and a value in its unit."""
-    return rows(conn, """
+    return rows(
+        conn,
+        """
         SELECT a.indicator_id, a.region_code, coalesce(r.region_name, a.region_name) AS region_name,
                r.province_code, a.year, a.indicator, a.raw_value, a.unit_as_published, a.canonical_value,
                a.canonical_unit, a.status, a.source_title
         FROM marts.fct_actual a LEFT JOIN marts.dim_region r USING (region_code)
         WHERE a.is_whole_region AND a.period = 'year' AND a.indicator_id IS NOT NULL
           AND a.canonical_value IS NOT NULL
-        ORDER BY a.indicator_id, r.province_code, a.region_code, a.year, a.indicator""")
+        ORDER BY a.indicator_id, r.province_code, a.region_code, a.year, a.indicator""",
+    )

@@ -36,6 +36,7 @@ def anchor(prefix: str, key: str) -> str:
 @dataclass(frozen=True)
 class Html:
     """Markup that is already escaped, with an optional key for sorting its column."""
+
     markup: str
     sort: object = None
 
@@ -77,17 +78,24 @@ def value_cell(raw, printed_unit, value, canonical_unit, year=None, note=None) -
         if printed_unit:
             if not _contains_unit(raw, printed_unit):
                 parts.append(f'<span class="unit">{esc(printed_unit)}</span>')
-            converted = value is not None and canonical_unit is not None and (
-                printed_unit != canonical_unit or not _same(number, value))
+            converted = (
+                value is not None
+                and canonical_unit is not None
+                and (printed_unit != canonical_unit or not _same(number, value))
+            )
         elif canonical_unit and value is not None and _same(number, value):
             if not _contains_unit(raw, canonical_unit):
-                parts.append(f'<span class="unit assumed" title="未印单位,按指标单位 no unit printed: the '
-                             f'indicator\'s unit">{esc(canonical_unit)}</span>')
+                parts.append(
+                    f'<span class="unit assumed" title="未印单位,按指标单位 no unit printed: the '
+                    f"indicator's unit\">{esc(canonical_unit)}</span>"
+                )
         elif canonical_unit and value is not None:
             converted = True
         if converted:
-            parts.append(f'<span class="conv" title="换算为指标单位 converted to the indicator\'s unit">'
-                         f'= {esc(fmt(value))} {esc(canonical_unit)}</span>')
+            parts.append(
+                f'<span class="conv" title="换算为指标单位 converted to the indicator\'s unit">'
+                f"= {esc(fmt(value))} {esc(canonical_unit)}</span>"
+            )
     if year is not None:
         parts.append(f'<span class="year">({esc(year)}年)</span>')
     if note:
@@ -104,21 +112,36 @@ def measured(value, unit) -> Html:
 
 def badge(status) -> Html:
     zh, en, background, colour = STATUS.get(status, (status or "—", "", "#999", "#fff"))
-    order = PROGRESS_ORDER.index(status) if status in PROGRESS_ORDER else (
-        VERDICT_ORDER.index(status) if status in VERDICT_ORDER else 99)
-    return Html(f'<span class="badge s-{esc(status)}" style="background:{background};color:{colour}" '
-                f'title="{esc(en)}">{esc(zh)} <small style="color:{colour}">{esc(en)}</small></span>', order)
+    order = (
+        PROGRESS_ORDER.index(status)
+        if status in PROGRESS_ORDER
+        else (VERDICT_ORDER.index(status) if status in VERDICT_ORDER else 99)
+    )
+    return Html(
+        f'<span class="badge s-{esc(status)}" style="background:{background};color:{colour}" '
+        f'title="{esc(en)}">{esc(zh)} <small style="color:{colour}">{esc(en)}</small></span>',
+        order,
+    )
 
 
-def table(header: list[str], rows: list[list], *, row_attrs: list[dict] | None = None, table_id: str | None = None,
-          empty: str = "无 none") -> str:
+def table(
+    header: list[str],
+    rows: list[list],
+    *,
+    row_attrs: list[dict] | None = None,
+    table_id: str | None = None,
+    empty: str = "无 none",
+) -> str:
     """A sortable, filterable table (the page's script adds the filter box and header clicks; without it the table
     reads as is). Cells are text (escaped here) or Html."""
     if not rows:
         return f'<p class="empty">{esc(empty)}</p>'
     ident = f' id="{esc(table_id)}"' if table_id else ""
-    out = [f'<table class="data sortable"{ident}><thead><tr>'
-           + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>"]
+    out = [
+        f'<table class="data sortable"{ident}><thead><tr>'
+        + "".join(f"<th>{esc(h)}</th>" for h in header)
+        + "</tr></thead><tbody>"
+    ]
     for i, row in enumerate(rows):
         attrs = "".join(f' {k}="{esc(v)}"' for k, v in (row_attrs[i] if row_attrs else {}).items())
         cells = []

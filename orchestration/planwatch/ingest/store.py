@@ -1,0 +1,68 @@
+"""Bookkeeping of what was loaded from each file (raw._files), removal of the rows of files that are gone, and the
+one transaction each file's change is made in."""
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from planwatch.ingest.report import IngestReport
+
+
+def remove_missing(conn, dataset: str, present: set[str], tables: tuple[str, ...], report: IngestReport) -> None:
+    known = [r[0] for r in conn.execute("SELECT source_file FROM raw._files WHERE dataset = ?", [dataset]).fetchall()]
+    for name in sorted(set(known) - present):
+        with transaction(conn):
+            delete_file_rows(conn, tables, name)
+            conn.execute("DELETE FROM raw._files WHERE source_file = ?", [name])
+        report.removed.append(name)
+
+
+def known_hashes(conn, dataset: str) -> dict[str, str]:
+    return dict(
+        conn.execute("SELECT source_file, content_hash FROM raw._files WHERE dataset = ?", [dataset]).fetchall()
+    )
+
+
+def all_unchanged(known: dict[str, str], hashes: dict[str, str]) -> bool:
+    return bool(hashes) and all(known.get(name) == digest for name, digest in hashes.items())
+
+
+def delete_file_rows(conn, tables: tuple[str, ...], source_file: str) -> None:
+    for table in tables:
+        conn.execute(f"DELETE FROM raw.{table} WHERE _source_file = ?", [source_file])
+
+
+def record_file(conn, name: str, dataset: str, digest: str, row_count: int, now: datetime) -> None:
+    record_files(conn, [(name, dataset, digest, row_count, now)])
+
+
+def record_files(conn, files: list[tuple]) -> None:
+    conn.execute("DELETE FROM raw._files WHERE source_file IN (SELECT unnest(?))", [[f[0] for f in files]])
+    frame = pd.DataFrame(files, columns=["source_file", "dataset", "content_hash", "row_count", "loaded_at"])
+    conn.from_df(frame).insert_into("raw._files")
+
+
+def relative_path(path: Path, raw_root: Path) -> str:
+    """The path as named under raw/; not resolved, so a link keeps its own name (and one leading out is named)."""
+    try:
+        return path.relative_to(raw_root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextmanager
+def transaction(conn):
+    """One file's change, all or nothing: a file that fails half-way leaves what it had loaded before."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
