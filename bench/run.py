@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from planwatch.contract import ACTUALS_COLUMNS
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 WORK = BENCH / ".work"
@@ -139,25 +141,7 @@ def new_actuals_file(raw: Path, published: Path, n: int) -> Path:
     path = raw / "actuals" / f"bulletin_{region}_2025.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(
-            [
-                "region_code",
-                "region_name",
-                "indicator",
-                "year",
-                "raw_value",
-                "unit",
-                "scope",
-                "period",
-                "status",
-                "measure",
-                "source_title",
-                "source_url",
-                "published_date",
-                "source_fragment",
-                "note",
-            ]
-        )
+        writer.writerow(ACTUALS_COLUMNS)  # the contract's header
         for indicator, value, unit, measure_ in rows:
             writer.writerow(
                 [
