@@ -250,57 +250,68 @@ class _RowBuilder:
         self.needs_subcategory = False
 
     def build(self, body: list[tuple[int, str]]) -> list[dict]:
-        rows = []
+        rows: list[dict] = []
         i = 0
         while i < len(body):
-            row, i = self._next_row(body, i, rows[-1] if rows else None)
-            if row is None:
+            more, i = self._next_rows(body, i, rows[-1] if rows else None)
+            if not more:
                 break
-            rows.extend(row if isinstance(row, list) else [row])
+            rows.extend(more)
         if self.needs_subcategory and "subcategory" not in self.has:
             at = next(k for k, c in enumerate(self.columns) if c.role == "category") + 1
             self.columns.insert(at, Column("分项", "subcategory", published_header=""))
         return rows
 
-    def _next_row(self, body, i, previous):
-        n_values = len(self.value_columns)
+    def _next_rows(self, body, i, previous) -> tuple[list[dict], int]:
+        """The rows that start at body[i] (usually one; two when two indicators share a cell), and where the next
+        one starts. Four steps, each reading on from where the last stopped: heading, unit, values, status."""
+        seq, heading, i = self._read_heading(body, i)
+        if not heading:
+            return [], len(body)
+        shared = self._shared_cell(heading, body, i)
+        if shared:
+            return shared
+        indicator_line, indicator = self._split_heading(heading)
+        unit, i = self._read_unit(body, i)
+        values, i = self._read_values(body, i)
+        status, i = self._read_status(body, i)
+        values, status = self._fill_merged(indicator_line, indicator, values, status, previous)
+        return [self._row(indicator_line, indicator, seq, unit, values, status)], i
+
+    def _read_heading(self, body, i) -> tuple[str | None, list[tuple[int, str]], int]:
+        """1. The sequence number, heading and indicator text: every text cell up to the first that is not text."""
         seq = None
         heading: list[tuple[int, str]] = []
-        # 1. heading and indicator text, up to the first cell that is not text
         while i < len(body):
             line, text = body[i]
-            kind = _kind(text)
             if "seq" in self.has and seq is None and re.fullmatch(r"\d{1,3}", text) and len(heading) <= 2:
                 seq = text
                 i += 1
                 continue
-            if kind != "text":
+            if _kind(text) != "text":
                 break
             if heading and _is_qualitative_value(text) and not _is_qualitative_value(heading[-1][1]):
                 break
             heading.append((line, text))
             i += 1
-        if not heading:
-            return None, len(body)
-        shared = self._shared_cell(heading, body, i)
-        if shared:
-            return shared
-        indicator_line, indicator = self._split_heading(heading)
-        row = {"source_line": indicator_line}
-        # 2. unit
-        unit = ""
-        if (
-            "unit" in self.has
-            and i < len(body)
-            and _kind(body[i][1]) == "unit"
-            or "unit" in self.has
-            and i + 1 < len(body)
-            and body[i][1] in ("/", "-")
-            and (self._values_ahead(body, i + 1) >= n_values or _kind(body[i + 1][1]) == "text")
-        ):
-            unit = body[i][1]
-            i += 1
-        # 3. values
+        return seq, heading, i
+
+    def _read_unit(self, body, i) -> tuple[str, int]:
+        """2. The unit cell, when the table has a unit column; "/" or "-" counts as one when values or the next
+        indicator follow it."""
+        if "unit" not in self.has or i >= len(body):
+            return "", i
+        text = body[i][1]
+        is_unit = _kind(text) == "unit" or (
+            i + 1 < len(body)
+            and text in ("/", "-")
+            and (self._values_ahead(body, i + 1) >= len(self.value_columns) or _kind(body[i + 1][1]) == "text")
+        )
+        return (text, i + 1) if is_unit else ("", i)
+
+    def _read_values(self, body, i) -> tuple[list[str], int]:
+        """3. Up to one value per value column; a value wrapped over two lines is joined."""
+        n_values = len(self.value_columns)
         values: list[str] = []
         while i < len(body):
             text = body[i][1]
@@ -317,16 +328,22 @@ class _RowBuilder:
             i += 1
         if len(values) < n_values and "reported_status" in self.has:
             values, i = self._values_up_to_status(body, i, values, n_values)
-        # 4. status
-        status = ""
-        if "reported_status" in self.has and i < len(body) and _kind(body[i][1]) == "status":
-            status = body[i][1]
+        return values, i
+
+    def _read_status(self, body, i) -> tuple[str, int]:
+        """4. The reported status, when the table has one."""
+        if "reported_status" not in self.has or i >= len(body) or _kind(body[i][1]) != "status":
+            return "", i
+        status = body[i][1]
+        i += 1
+        # "政策调整," + "不再开展", "未完成," + "有待推进": a status cell wrapped after its comma
+        while i < len(body) and status.endswith((",", ",")) and _kind(body[i][1]) in ("status", "text"):
+            status += body[i][1]
             i += 1
-            # "政策调整," + "不再开展", "未完成," + "有待推进": a status cell wrapped after its comma
-            while i < len(body) and status.endswith((",", ",")) and _kind(body[i][1]) in ("status", "text"):
-                status += body[i][1]
-                i += 1
-        # merged cells: a row that printed no values (or no status) shares the row above's
+        return status, i
+
+    def _fill_merged(self, indicator_line, indicator, values, status, previous) -> tuple[list[str], str]:
+        """Merged cells: a row that printed no values (or no status) shares the row above's."""
         if not values and previous is not None:
             values = [previous[c.name] for c in self.value_columns]
             self.notes.append(
@@ -334,24 +351,22 @@ class _RowBuilder:
             )
         if "reported_status" in self.has and not status and previous is not None and values:
             status = previous[self._name("reported_status")]
-        values += [""] * (n_values - len(values))
-        for column in self.columns:
-            if column.role == "category":
-                row[column.name] = self.category
-            elif column.role == "subcategory":
-                row[column.name] = self.subcategory
-            elif column.role == "indicator":
-                row[column.name] = indicator
-            elif column.role == "unit":
-                row[column.name] = unit
-            elif column.role == "seq":
-                row[column.name] = seq or ""
-            elif column.role == "reported_status":
-                row[column.name] = status
-        for column, value in zip(self.value_columns, values):
-            row[column.name] = value
+        return values + [""] * (len(self.value_columns) - len(values)), status
+
+    def _row(self, indicator_line, indicator, seq, unit, values, status) -> dict:
+        by_role = {
+            "category": self.category,
+            "subcategory": self.subcategory,
+            "indicator": indicator,
+            "unit": unit,
+            "seq": seq or "",
+            "reported_status": status,
+        }
+        row = {"source_line": indicator_line}
+        row.update({c.name: by_role[c.role] for c in self.columns if c.role in by_role})
+        row.update({c.name: value for c, value in zip(self.value_columns, values)})
         row["分项"] = self.subcategory if self.needs_subcategory else ""
-        return row, i
+        return row
 
     def _shared_cell(self, heading, body, i):
         """ "建设工程国家优质工程奖" / "省优质工程奖" / "3" / "50": two indicators printed in one cell and their
