@@ -24,6 +24,26 @@ needs_seeds = pytest.mark.skipif(
 )
 
 
+# One actual as a valid actuals file states it (温州's 2019 statistics communiqué); tests vary it field by field.
+GOOD_ACTUAL = {
+    "region_code": "330300",
+    "region_name": "温州市",
+    "indicator": "市区空气质量优良率",
+    "year": "2019",
+    "raw_value": "97.0",
+    "unit": "%",
+    "scope": "市区",
+    "period": "year",
+    "status": "normal",
+    "measure": "level",
+    "source_title": "温州市2019年统计公报",
+    "source_url": "http://www.wenzhou.gov.cn/art/2020/3/24/art_1229445760_3749794.html",
+    "published_date": "2020-03-24",
+    "source_fragment": "市区空气质量优良率97.0%,比上年提高0.6个百分点",
+    "note": "",
+}
+
+
 @pytest.fixture
 def workspace(tmp_path, monkeypatch):
     """A private copy of the fixture raw/ and an empty warehouse path, wired through the environment variables."""

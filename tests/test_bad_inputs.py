@@ -20,28 +20,12 @@ import duckdb
 import openpyxl
 import pytest
 
-from conftest import FIXTURE_RAW
+from conftest import FIXTURE_RAW, GOOD_ACTUAL
 from planwatch.contract import ACTUALS_COLUMNS, RawFileError, read_plan_document
 from planwatch.ingest import ingest_actuals, ingest_plans
 from planwatch.values import parse_value, resolve_unit
 
-GOOD = {
-    "region_code": "330300",
-    "region_name": "温州市",
-    "indicator": "市区空气质量优良率",
-    "year": "2019",
-    "raw_value": "97.0",
-    "unit": "%",
-    "scope": "市区",
-    "period": "year",
-    "status": "normal",
-    "measure": "level",
-    "source_title": "温州市2019年统计公报",
-    "source_url": "http://www.wenzhou.gov.cn/art/2020/3/24/art_1229445760_3749794.html",
-    "published_date": "2020-03-24",
-    "source_fragment": "市区空气质量优良率97.0%,比上年提高0.6个百分点",
-    "note": "",
-}
+GOOD = GOOD_ACTUAL
 OTHER = GOOD | {
     "indicator": "市区PM2.5年均浓度",
     "raw_value": "28",

@@ -12,27 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE_RAW
+from conftest import FIXTURE_RAW, GOOD_ACTUAL
 from planwatch.contract import ACTUALS_COLUMNS, RawFileError, read_plan_document
 from planwatch.ingest import ingest_actuals, ingest_plans
 
-GOOD = {
-    "region_code": "330300",
-    "region_name": "温州市",
-    "indicator": "市区空气质量优良率",
-    "year": "2019",
-    "raw_value": "97.0",
-    "unit": "%",
-    "scope": "市区",
-    "period": "year",
-    "status": "normal",
-    "measure": "level",
-    "source_title": "温州市2019年统计公报",
-    "source_url": "",
-    "published_date": "2020-03-24",
-    "source_fragment": "",
-    "note": "",
-}
+GOOD = GOOD_ACTUAL | {"source_url": "", "source_fragment": ""}
 
 
 @pytest.fixture

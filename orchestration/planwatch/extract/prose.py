@@ -229,17 +229,7 @@ def read_prose(
                         continue
                     if how:
                         table.notes.append(f"line {number}: {fragment.indicator} {fragment.value} kept; {how}")
-                    counts[area] = counts.get(area, 0) + 1
-                    table.notes.extend(f"line {number}: {n}" for n in fragment.notes)
-                    table.rows.append(
-                        {
-                            "source_line": number,
-                            "领域": area,
-                            "条目": str(counts[area]),
-                            "指标": fragment.indicator,
-                            table.columns[-1].name: fragment.value,
-                        }
-                    )
+                    _add_row(table, counts, area, number, fragment)
                     tables.dated(table, dating.current.stated, number)
     return tables.result()
 
@@ -295,17 +285,7 @@ def _aside_row(
         return
     kind = "baseline" if base_year is not None and year <= base_year else "actual"
     table = tables.get(kind, year, number)
-    counts[area] = counts.get(area, 0) + 1
-    table.notes.extend(f"line {number}: {n}" for n in fragment.notes)
-    table.rows.append(
-        {
-            "source_line": number,
-            "领域": area,
-            "条目": str(counts[area]),
-            "指标": fragment.indicator,
-            table.columns[-1].name: fragment.value,
-        }
-    )
+    _add_row(table, counts, area, number, fragment)
 
 
 class _TablesByYear:
@@ -735,3 +715,18 @@ def _one_character_apart(a: str, b: str) -> bool:
         return False
     different = [(x, y) for x, y in zip(a, b) if x != y]
     return len(different) == 1 and not (set(different[0]) & _LEVEL_CHARS)
+
+
+def _add_row(table, counts: dict, area: str, number: int, fragment) -> None:
+    """A figure as a row of its table, numbered within its area (条目), with the fragment's notes."""
+    counts[area] = counts.get(area, 0) + 1
+    table.notes.extend(f"line {number}: {n}" for n in fragment.notes)
+    table.rows.append(
+        {
+            "source_line": number,
+            "领域": area,
+            "条目": str(counts[area]),
+            "指标": fragment.indicator,
+            table.columns[-1].name: fragment.value,
+        }
+    )
