@@ -2,6 +2,7 @@
 
 import shutil
 import threading
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
@@ -9,40 +10,58 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from planwatch import settings
 from planwatch.changes import code_version
 from planwatch.gx_validation import preload
-from planwatch.settings import DBT_PROJECT_DIR
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # Incremental models (per document, per actuals file) are rebuilt in full when the code that builds them has
     # changed since this working file last built them; the marker is written only after a build that succeeded.
-    marker = settings.build_path().with_name(f"{context.op_def.name}.code_version")
+    build = settings.build_path()
+    marker = build.with_name(f"{context.op_def.name}.code_version")
     full = not marker.exists() or marker.read_text() != code_version()
+    target = _invocation_target(build, context.run_id, context.op_def.name)
     # "buildable": a test runs in the step that builds all of what it reads (a mart's test that also reads a seed
     # runs with the marts, not with the seeds; dbt's default would run it where its first parent is).
     invocation = dbt.cli(
-        ["build", "--indirect-selection", "buildable", *(["--full-refresh"] if full else [])], context=context
+        ["build", "--indirect-selection", "buildable", *(["--full-refresh"] if full else [])],
+        context=context,
+        target_path=target,
     )
     try:
         yield from invocation.stream()
         marker.write_text(code_version())
-        _keep_partial_parse(invocation.target_path)
+        _keep_partial_parse(target, build)
     finally:
-        # dagster-dbt leaves one target/<run> folder per invocation; the run's results are in Dagster by now (and a
-        # failed run's folder must not stay behind on a disk that may be full).
-        shutil.rmtree(invocation.target_path, ignore_errors=True)
+        # The run's results are in Dagster by now (and a failed run's folder must not stay behind on a disk that may
+        # be full).
+        shutil.rmtree(target, ignore_errors=True)
 
 
-def _keep_partial_parse(invocation_target) -> None:
-    """dagster-dbt seeds each invocation with target/partial_parse.msgpack but never takes the updated one back,
-    so every invocation whose profile differs from the last `dbt parse` (another warehouse path) re-parsed the
-    whole project, seconds each time. Keep the latest one; dbt itself checks that it still fits (files, profile,
-    env vars) and parses in full when not."""
-    fresh = invocation_target / "partial_parse.msgpack"
+# dbt re-parses the whole project (seconds) whenever its profile differs from the one its partial_parse.msgpack was
+# made with, and the profile names the working file. So each working file keeps its own msgpack beside it: two
+# warehouses refreshed on one machine (or by parallel tests) never invalidate each other's. dagster-dbt seeds an
+# invocation with target/partial_parse.msgpack (from `make setup`'s `dbt parse`) only when the folder has none.
+_PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def _invocation_target(build: Path, run_id: str, step: str) -> Path:
+    # One refresh at a time holds the warehouse (planwatch.lock): whatever is here is a killed run's leftover.
+    shutil.rmtree(build.parent / "dbt", ignore_errors=True)
+    target = build.parent / "dbt" / f"{step}-{run_id[:8]}"
+    target.mkdir(parents=True)
+    kept = build.parent / _PARTIAL_PARSE
+    if kept.is_file():
+        shutil.copyfile(kept, target / _PARTIAL_PARSE)
+    return target
+
+
+def _keep_partial_parse(target: Path, build: Path) -> None:
+    """dbt leaves an updated msgpack in the invocation's folder; keep it (atomically) for the next invocation. dbt
+    itself checks that it still fits (files, profile, env vars) and parses in full when not."""
+    fresh = target / _PARTIAL_PARSE
     if fresh.is_file():
-        kept = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
-        staging = kept.with_name(f".partial_parse.{fresh.parent.name}.msgpack")
+        staging = build.parent / f".{_PARTIAL_PARSE}.{target.name}"
         shutil.copyfile(fresh, staging)
-        staging.replace(kept)
+        staging.replace(build.parent / _PARTIAL_PARSE)
 
 
 class LayerTranslator(DagsterDbtTranslator):
