@@ -32,12 +32,15 @@ setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 run: setup
 	$(VENV)/bin/planwatch refresh
 
+# One pytest worker per core (pytest-xdist), each taking whole modules, so that a module's shared build is made once.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
+
 test: setup browser
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
 
 # The unit-level tier (no refresh, no server): under a minute.
 test-fast: setup
-	$(VENV)/bin/pytest -m "not integration and not faults"
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not integration and not faults"
 
 # ruff (lint and format check) on the Python, sqlfluff (dbt templater: each model as dbt compiles it) on the models.
 # The templater connects to a scratch database, never to the warehouse.

@@ -1,6 +1,7 @@
 import os
 import shutil
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -85,10 +86,11 @@ def plan_value_cells(raw_root: Path):
 
 
 @contextmanager
-def private_workspace(root: Path):
+def private_workspace(root: Path, start_from: Path | None = None):
     """raw/ copied into `root` and a warehouse folder there, named by the environment for the block (for fixtures
-    wider than one test, which cannot use monkeypatch)."""
-    shutil.copytree(FIXTURE_RAW, root / "raw")
+    wider than one test, which cannot use monkeypatch). `start_from`: a built workspace to copy instead (raw/ and
+    warehouse/ as its refresh left them)."""
+    _copy_workspace(root, start_from)
     env = {"PLANWATCH_RAW": str(root / "raw"), "PLANWATCH_WAREHOUSE": str(root / "warehouse" / "planwatch.duckdb")}
     saved = {k: os.environ.get(k) for k in (*env, "PLANWATCH_BUILD")}
     os.environ.update(env)
@@ -100,6 +102,43 @@ def private_workspace(root: Path):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _copy_workspace(root: Path, built: Path | None) -> None:
+    if built is None:
+        shutil.copytree(FIXTURE_RAW, root / "raw")
+        return
+    # copy2 keeps modification times, so that the copy's next refresh sees unchanged files as unchanged
+    shutil.copytree(built / "raw", root / "raw")
+    shutil.copytree(built / "warehouse", root / "warehouse")
+
+
+@dataclass(frozen=True)
+class Built:
+    root: Path
+    published: Path
+    result: object  # the refresh's dagster ExecuteInProcessResult
+
+
+@pytest.fixture(scope="session")
+def built_workspace(tmp_path_factory) -> Built:
+    """One refresh of the fixture raw/, done once per test process. A test whose first step would be that same
+    refresh starts from a copy of it instead (`refreshed_workspace`): a warehouse folder is relocatable (every path
+    it records is relative to raw/), and a copy refreshes as the original would. Never written to."""
+    root = tmp_path_factory.mktemp("built")
+    with private_workspace(root) as published:
+        result = refresh()
+    return Built(root, published, result)
+
+
+@pytest.fixture
+def refreshed_workspace(built_workspace, tmp_path, monkeypatch) -> Path:
+    """The workspace fixture after its first refresh: a private copy of `built_workspace`, wired through the
+    environment variables."""
+    _copy_workspace(tmp_path, built_workspace.root)
+    monkeypatch.setenv("PLANWATCH_RAW", str(tmp_path / "raw"))
+    monkeypatch.setenv("PLANWATCH_WAREHOUSE", str(tmp_path / "warehouse" / "planwatch.duckdb"))
+    return tmp_path
 
 
 def fake_build(path: Path, version: int) -> Path:
@@ -119,11 +158,9 @@ def fake_build(path: Path, version: int) -> Path:
 
 
 @pytest.fixture(scope="session")
-def published_warehouse_file(tmp_path_factory):
-    """A real refresh, published, in a private folder."""
-    with private_workspace(tmp_path_factory.mktemp("bi")) as published:
-        refresh()
-    return published
+def published_warehouse_file(built_workspace) -> Path:
+    """A real refresh, published, in a private folder (read only)."""
+    return built_workspace.published
 
 
 # The slow tiers, in one place: `make test-fast` runs what is left (the unit-level tests, under a minute).
@@ -152,7 +189,7 @@ INTEGRATION_TESTS = {
     "test_every_model_column_is_described_in_the_dbt_yaml",
 }
 FAULT_TESTS = {"test_a_file_written_during_refreshes_is_published_whole_and_as_its_recorded_hash"}
-BUILT = {"published_warehouse_file", "refreshed", "two_versions", "horizons"}
+BUILT = {"built_workspace", "refreshed_workspace", "published_warehouse_file", "refreshed", "two_versions", "horizons"}
 
 
 def pytest_collection_modifyitems(items):

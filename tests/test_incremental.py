@@ -35,8 +35,10 @@ def _content(path):
     }
 
 
-def test_one_new_actuals_file_is_processed_alone_and_gives_what_a_full_build_gives(workspace, tmp_path, monkeypatch):
-    first = refresh()
+def test_one_new_actuals_file_is_processed_alone_and_gives_what_a_full_build_gives(
+    refreshed_workspace, built_workspace, tmp_path, monkeypatch
+):
+    workspace, first = refreshed_workspace, built_workspace.result
     assert all(m["scope"].startswith("full") for m in _gx(first).values())
     assert all("--full-refresh" in c for c in _dbt_commands(first))  # a new working file
 

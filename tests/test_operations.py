@@ -7,7 +7,6 @@ import subprocess
 
 import pytest
 
-from conftest import refresh
 from planwatch import cli
 
 
@@ -40,8 +39,10 @@ def test_an_unwritable_warehouse_folder_is_named(workspace, chattr, capsys):
     assert not (warehouse / "planwatch.duckdb").exists()
 
 
-def test_an_unwritable_working_folder_is_named_and_the_working_file_is_not_set_aside(workspace, chattr, capsys):
-    refresh()
+def test_an_unwritable_working_folder_is_named_and_the_working_file_is_not_set_aside(
+    refreshed_workspace, chattr, capsys
+):
+    workspace = refreshed_workspace
     build = workspace / "warehouse" / ".build"
     published = workspace / "warehouse" / "planwatch.duckdb"
     before = published.read_bytes()

@@ -25,10 +25,11 @@ def _checks(result):
 
 
 @pytest.fixture
-def refreshed(workspace):
-    result = refresh(must_succeed=False)
-    assert result.success
-    return workspace, result
+def refreshed(refreshed_workspace, built_workspace):
+    """A private workspace after its first refresh (a copy of the session's one build: most tests here only read it
+    or add one file), and that refresh's result."""
+    assert built_workspace.result.success
+    return refreshed_workspace, built_workspace.result
 
 
 def test_full_refresh_builds_every_published_value(refreshed):

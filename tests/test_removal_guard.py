@@ -122,8 +122,8 @@ def _guard_check(result):
     }
 
 
-def test_an_emptied_actuals_folder_publishes_nothing_and_leaves_the_history_alone(workspace):
-    refresh()
+def test_an_emptied_actuals_folder_publishes_nothing_and_leaves_the_history_alone(refreshed_workspace):
+    workspace = refreshed_workspace
     published = _query("SELECT run_id FROM meta.build_info")
     history = _history()
     assert history == [(59, 0)]

@@ -55,8 +55,8 @@ def _current():
     )
 
 
-def test_a_restated_actual_wins_and_its_history_is_kept(workspace):
-    refresh()
+def test_a_restated_actual_wins_and_its_history_is_kept(refreshed_workspace):
+    workspace = refreshed_workspace
     assert _current() == [("28", 0, "actuals/reference_2015_2024.csv")]
     before_restatement = datetime.now(UTC)
     time.sleep(0.01)

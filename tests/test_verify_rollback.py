@@ -22,11 +22,10 @@ BULLETIN = (
 
 
 @pytest.fixture(scope="module")
-def two_versions(tmp_path_factory):
+def two_versions(tmp_path_factory, built_workspace):
     """A warehouse folder with two published versions (the second with one more actuals file)."""
     root = tmp_path_factory.mktemp("versions")
-    with private_workspace(root) as published:
-        refresh()
+    with private_workspace(root, start_from=built_workspace.root) as published:
         (root / "raw" / "actuals" / "bulletin_2024.csv").write_text(BULLETIN, encoding="utf-8")
         refresh()
         yield published, published.parent / "versions"
