@@ -11,7 +11,7 @@ import os
 import duckdb
 import pytest
 
-from conftest import refresh
+from conftest import private_workspace, refresh
 from planwatch.contract import ACTUALS_COLUMNS
 from planwatch.progress import assess
 
@@ -87,8 +87,15 @@ def _actuals(raw, rows):
             )
 
 
-@pytest.fixture
-def horizons(workspace):
+@pytest.fixture(scope="module")
+def horizons(tmp_path_factory):
+    """The fixture raw/ with the two synthetic plans and their figures, refreshed once for the module (its tests only
+    read the warehouse)."""
+    with private_workspace(tmp_path_factory.mktemp("horizons")) as published:
+        yield _build_horizons(published.parent.parent)
+
+
+def _build_horizons(workspace):
     raw = workspace / "raw"
     table = [
         {"name": "类别", "role": "category"},
