@@ -45,15 +45,18 @@ GOOD_ACTUAL = {
 }
 
 
+def workspace_env(root: Path) -> dict[str, str]:
+    """The environment that points planwatch at the raw/ and warehouse/ folders under `root`."""
+    return {"PLANWATCH_RAW": str(root / "raw"), "PLANWATCH_WAREHOUSE": str(root / "warehouse" / "planwatch.duckdb")}
+
+
 @pytest.fixture
 def workspace(tmp_path, monkeypatch):
     """A private copy of the fixture raw/ and an empty warehouse path, wired through the environment variables."""
-    raw = tmp_path / "raw"
-    shutil.copytree(FIXTURE_RAW, raw)
-    warehouse = tmp_path / "warehouse" / "planwatch.duckdb"
-    warehouse.parent.mkdir()
-    monkeypatch.setenv("PLANWATCH_RAW", str(raw))
-    monkeypatch.setenv("PLANWATCH_WAREHOUSE", str(warehouse))
+    _copy_workspace(tmp_path, None)
+    (tmp_path / "warehouse").mkdir()
+    for key, value in workspace_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
     return tmp_path
 
 
@@ -91,7 +94,7 @@ def private_workspace(root: Path, start_from: Path | None = None):
     wider than one test, which cannot use monkeypatch). `start_from`: a built workspace to copy instead (raw/ and
     warehouse/ as its refresh left them)."""
     _copy_workspace(root, start_from)
-    env = {"PLANWATCH_RAW": str(root / "raw"), "PLANWATCH_WAREHOUSE": str(root / "warehouse" / "planwatch.duckdb")}
+    env = workspace_env(root)
     saved = {k: os.environ.get(k) for k in (*env, "PLANWATCH_BUILD")}
     os.environ.update(env)
     try:
@@ -136,8 +139,8 @@ def refreshed_workspace(built_workspace, tmp_path, monkeypatch) -> Path:
     """The workspace fixture after its first refresh: a private copy of `built_workspace`, wired through the
     environment variables."""
     _copy_workspace(tmp_path, built_workspace.root)
-    monkeypatch.setenv("PLANWATCH_RAW", str(tmp_path / "raw"))
-    monkeypatch.setenv("PLANWATCH_WAREHOUSE", str(tmp_path / "warehouse" / "planwatch.duckdb"))
+    for key, value in workspace_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
     return tmp_path
 
 

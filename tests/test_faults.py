@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import FIXTURE_RAW
+from conftest import FIXTURE_RAW, workspace_env
 from planwatch.checksums import table_checksums
 from planwatch.lock import holder, refresh_lock
 from planwatch.verify import blocking_failures, verify
@@ -29,8 +29,7 @@ KILL_TRIALS = 10
 
 def _env(root: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("PLANWATCH_BUILD", "DAGSTER_HOME")}
-    env |= {"PLANWATCH_RAW": str(root / "raw"), "PLANWATCH_WAREHOUSE": str(root / "warehouse" / "planwatch.duckdb")}
-    return env
+    return env | workspace_env(root)
 
 
 def _refresh(root: Path, *args: str) -> subprocess.CompletedProcess:
