@@ -180,6 +180,7 @@ INTEGRATION_MODULES = {
     "test_scale_out",
     "test_publish",
     "test_adding_a_plan",
+    "test_dbt_in_process",
 }
 INTEGRATION_TESTS = {
     "test_a_narrower_scope_passes_the_contract_and_the_suites_alike_and_is_never_the_regions",

@@ -85,21 +85,11 @@ def test_actuals_are_due_six_months_after_their_year():
     assert latest_due_year(date(2026, 3, 1)) == 2024
 
 
-def test_the_dbt_resource_skips_only_what_planwatch_never_uses():
-    """planwatch.dbt.resource overrides two members of dagster-dbt's resource; they must still exist (or the override
-    silently does nothing), and the version it reads from the package metadata must be the one `dbt` reports."""
-    import subprocess
-    import sys
-    from pathlib import Path
+def test_the_in_process_dbt_runner_uses_members_that_still_exist():
+    """planwatch.dbt.resource leans on one dagster-dbt helper and one dbt-duckdb class attribute; an upgrade that
+    renames either must fail here, not in the middle of a refresh."""
+    from dagster_dbt import asset_utils
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
-    from dagster_dbt import DbtCliResource
-
-    from planwatch.dbt.resource import PlanwatchDbtCliResource
-
-    assert {"_cli_version", "_initialize_dbt_core_adapter"} <= set(vars(DbtCliResource))
-    resource = PlanwatchDbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR))
-    reported = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "--version"], capture_output=True, text=True, check=True
-    ).stdout
-    assert f"installed: {resource._cli_version}" in reported
-    assert resource._initialize_dbt_core_adapter([]) is None
+    assert callable(asset_utils.get_updated_cli_invocation_params_for_context)
+    assert callable(DuckDBConnectionManager.close_all_connections) and hasattr(DuckDBConnectionManager, "_ENV")

@@ -11,7 +11,7 @@ from planwatch.automation import daily_refresh, raw_files_changed, refresh_failu
 from planwatch.checks import gx_checks
 from planwatch.dbt.assets import dbt_asset_definitions
 from planwatch.dbt.project import dbt_project
-from planwatch.dbt.resource import PlanwatchDbtCliResource
+from planwatch.dbt.resource import PlanwatchDbtResource
 from planwatch.extract_assets import extract_job, extracted_drafts, inbox_sensor
 from planwatch.freshness import actuals_fresh
 from planwatch.ingest_assets import raw_actuals, raw_mappings, raw_plans, rejections
@@ -34,7 +34,7 @@ def build_definitions() -> dg.Definitions:
         sensors=[raw_files_changed, inbox_sensor, refresh_failures],
         resources={
             "duckdb": DuckDBResource(database=str(build)),
-            "dbt": PlanwatchDbtCliResource(project_dir=project, profiles_dir=str(settings.DBT_PROJECT_DIR)),
+            "dbt": PlanwatchDbtResource(project_dir=project, profiles_dir=str(settings.DBT_PROJECT_DIR)),
         },
         # DuckDB has one writer at a time, and a dbt step per process would re-parse the project.
         executor=dg.in_process_executor,

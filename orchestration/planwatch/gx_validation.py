@@ -104,11 +104,6 @@ def load_suites(directory: Path) -> list[Suite]:
     return [Suite.load(p) for p in sorted(directory.glob("*.json"))]
 
 
-def preload() -> None:
-    """Import GX and build its context now (seconds), e.g. in a thread while dbt runs in its own process."""
-    _context()
-
-
 @lru_cache(maxsize=1)
 def _context():
     import great_expectations as gx

@@ -1,18 +1,17 @@
 """The dbt models as Dagster assets, in two steps (dbt_staging, dbt_marts), each one `dbt build`."""
 
 import shutil
-import threading
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from planwatch import settings
 from planwatch.changes import code_version
-from planwatch.gx_validation import preload
+from planwatch.dbt.resource import PlanwatchDbtResource
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def _build(context: dg.AssetExecutionContext, dbt: PlanwatchDbtResource):
     # Incremental models (per document, per actuals file) are rebuilt in full when the code that builds them has
     # changed since this working file last built them; the marker is written only after a build that succeeded.
     build = settings.build_path()
@@ -21,13 +20,9 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     target = _invocation_target(build, context.run_id, context.op_def.name)
     # "buildable": a test runs in the step that builds all of what it reads (a mart's test that also reads a seed
     # runs with the marts, not with the seeds; dbt's default would run it where its first parent is).
-    invocation = dbt.cli(
-        ["build", "--indirect-selection", "buildable", *(["--full-refresh"] if full else [])],
-        context=context,
-        target_path=target,
-    )
+    command = ["build", "--indirect-selection", "buildable", *(["--full-refresh"] if full else [])]
     try:
-        yield from invocation.stream()
+        yield from dbt.build_in_process(context, command, target)
         marker.write_text(code_version())
         _keep_partial_parse(target, build)
     finally:
@@ -38,8 +33,8 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 # dbt re-parses the whole project (seconds) whenever its profile differs from the one its partial_parse.msgpack was
 # made with, and the profile names the working file. So each working file keeps its own msgpack beside it: two
-# warehouses refreshed on one machine (or by parallel tests) never invalidate each other's. dagster-dbt seeds an
-# invocation with target/partial_parse.msgpack (from `make setup`'s `dbt parse`) only when the folder has none.
+# warehouses refreshed on one machine (or by parallel tests) never invalidate each other's. A run parses once, in its
+# first dbt step (planwatch.dbt.resource).
 _PARTIAL_PARSE = "partial_parse.msgpack"
 
 
@@ -89,10 +84,8 @@ def dbt_asset_definitions(project: DbtProject) -> tuple[dg.AssetsDefinition, dg.
         select="path:models/staging path:models/intermediate path:seeds",
         dagster_dbt_translator=LayerTranslator(),
     )
-    def dbt_staging(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    def dbt_staging(context: dg.AssetExecutionContext, dbt: PlanwatchDbtResource):
         """Staging (renaming and parsing) and intermediate models, with their dbt tests."""
-        # The GX checks come next and importing GX takes seconds: do it while dbt works in its own process.
-        threading.Thread(target=preload, name="gx-preload", daemon=True).start()
         yield from _build(context, dbt)
 
     @dbt_assets(
@@ -102,7 +95,7 @@ def dbt_asset_definitions(project: DbtProject) -> tuple[dg.AssetsDefinition, dg.
         select="path:models/marts path:models/analytics path:snapshots",
         dagster_dbt_translator=LayerTranslator(),
     )
-    def dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    def dbt_marts(context: dg.AssetExecutionContext, dbt: PlanwatchDbtResource):
         """The marts analysts read (schema marts), with their dbt tests."""
         yield from _build(context, dbt)
 
