@@ -24,5 +24,5 @@ select
     v.source_document,
     v.source_line
 from {{ ref('fct_indicator_value') }} as v
-left join {{ ref('int_indicator_catalog') }} as c using (indicator_id)
+left join {{ ref('dim_indicator') }} as c using (indicator_id)
 left join {{ ref('dim_region') }} as r using (region_code)

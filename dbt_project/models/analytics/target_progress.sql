@@ -22,5 +22,5 @@ select
     p.status_reason,
     p.score
 from {{ ref('fct_target_progress') }} as p
-left join {{ ref('int_indicator_catalog') }} as c using (indicator_id)
+left join {{ ref('dim_indicator') }} as c using (indicator_id)
 left join {{ ref('dim_region') }} as r using (region_code)

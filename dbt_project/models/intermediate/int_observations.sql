@@ -9,7 +9,7 @@ with plan_values as (
     select
         values.indicator_value_id as observation_id,
         'plan' as source_kind,
-        documents.region_code,
+        values.region_code,
         values.document_id,
         values.table_id,
         values.row_no,
@@ -34,7 +34,6 @@ with plan_values as (
         values.reported_status,
         values.source_line
     from {{ ref('int_plan_values') }} as values
-    inner join {{ ref('stg_plan_documents') }} as documents using (document_id)
 ),
 
 -- A published actual belongs to no document or plan: those columns are null for it (union by name).

@@ -35,6 +35,10 @@ tables as (
     select * from {{ ref('stg_plan_tables') }}
 ),
 
+documents as (
+    select * from {{ ref('stg_plan_documents') }}
+),
+
 plans as (
     select * from {{ ref('int_plans') }}
 ),
@@ -85,6 +89,9 @@ select
     value_cells.document_id || '/' || value_cells.table_id || '/' || value_cells.row_no || '/'
     || value_cells.column_name as indicator_value_id,
     value_cells.document_id,
+    documents.region_code,
+    documents.region_name,
+    documents.source_document,
     value_cells.table_id,
     tables.table_kind,
     tables.plan_period,
@@ -124,6 +131,7 @@ select
     value_cells._content_hash,
     value_cells._loaded_at
 from resolved as value_cells
+inner join documents using (document_id)
 inner join tables using (document_id, table_id)
 left join plans on value_cells.document_id = plans.document_id and value_cells.table_id = plans.table_id
 left join statuses

@@ -4,10 +4,6 @@ with plan_values as (
     select * from {{ ref('int_plan_values') }}
 ),
 
-documents as (
-    select * from {{ ref('stg_plan_documents') }}
-),
-
 observations as (
     select * from {{ ref('int_observations') }}
     where source_kind = 'plan'
@@ -19,12 +15,12 @@ mapping_status as (
 
 select
     plan_values.indicator_value_id,
-    documents.region_code,
-    documents.region_name,
+    plan_values.region_code,
+    plan_values.region_name,
     plan_values.plan_period,
     plan_values.plan_id,
     plan_values.document_id,
-    documents.source_document,
+    plan_values.source_document,
     plan_values.table_id,
     plan_values.table_kind,
     plan_values.row_no,
@@ -66,6 +62,5 @@ select
     plan_values._source_file as source_file,
     plan_values._source_row as source_row
 from plan_values
-inner join documents using (document_id)
 left join observations on plan_values.indicator_value_id = observations.observation_id
 left join mapping_status on plan_values.indicator = mapping_status.name_as_published

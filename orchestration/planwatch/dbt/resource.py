@@ -51,8 +51,7 @@ class PlanwatchDbtResource(DbtCliResource):
             level, message = raw["info"]["level"], raw["info"]["msg"]
             if level == "error":
                 errors.append(message)
-            if level != "debug":
-                print(message, flush=True)  # dbt's console lines, into the refresh log as before
+            print(message, flush=True)  # dbt's console lines, into the refresh log as before
             event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
             yield from event.to_default_asset_events(
                 manifest=params.manifest,
@@ -104,13 +103,20 @@ class PlanwatchDbtResource(DbtCliResource):
                     events.failure = parsed.exception or RuntimeError("dbt parse failed")
                     return events
                 _parsed[key] = parsed.result
-            runner = dbtRunner(manifest=_parsed[key], callbacks=[lambda e: events.append(msg_to_dict(e))])
+            runner = dbtRunner(manifest=_parsed[key], callbacks=[lambda e: _keep(e, events, msg_to_dict)])
             result = runner.invoke([*command, *common])
             if not result.success:
                 events.failure = result.exception or RuntimeError("dbt reported failures")
             return events
         finally:
             _close_duckdb()
+
+
+def _keep(event, events: "_Events", to_dict) -> None:
+    # A build fires some 6,000 debug events (each query, each cache lookup) beside ~500 others; the result events
+    # dagster-dbt reads (LogModelResult, LogTestResult ...) are info level. Converting only those saves ~0.5 s a build.
+    if event.info.level != "debug":
+        events.append(to_dict(event))
 
 
 class _Events(list):
