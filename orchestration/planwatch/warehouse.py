@@ -1,8 +1,9 @@
 """The warehouse files: the working file a refresh builds in, and what a crashed refresh may leave behind.
 
-DuckDB 2.x writes storage version 69 by default, which DuckDB 1.x clients cannot open - and that is what most
-BI drivers (ODBC/JDBC for Tableau and Power BI, Metabase's driver) and the duckdb CLI on PyPI are today. So the
-file is created with an older storage compatibility version; DuckDB keeps writing that format to it afterwards.
+The project runs DuckDB 1.5.5 (pyproject.toml: the release whose extension wheels exist). Files are created with an
+older storage compatibility version all the same, so that any DuckDB >= 1.0 client (BI drivers, older shells) opens
+them; DuckDB keeps writing that format to a file afterwards. A folder built earlier by DuckDB 2.x in its default
+storage cannot be read by 1.5.5 at all: its files are set aside with a message and the warehouse is rebuilt.
 """
 
 import errno
@@ -60,6 +61,7 @@ def prepare_build(build: Path, published: Path, versions: Path, log=print) -> Pa
     for folder in (published.parent, build.parent):
         check_writable(folder)
     recover(published, versions, log)
+    _set_aside_if_newer(published, log)
     if build.exists():
         try:
             duckdb.connect(str(build)).execute("SELECT count(*) FROM duckdb_tables()").close()
@@ -95,7 +97,8 @@ def restore_history(build: Path, published: Path, log=print) -> None:
                 conn.execute(f"DROP SCHEMA IF EXISTS {HISTORY_SCHEMA} CASCADE")
                 log("history tables cleared: they held changes of runs that never published")
             return
-        conn.execute("ATTACH ? AS published (READ_ONLY)", [str(published)])
+        # ATTACH takes no prepared parameter on DuckDB 1.5: the path goes in as a quoted literal.
+        conn.execute(f"ATTACH {sql_literal(published)} AS published (READ_ONLY)")
         try:
             theirs = _history_signature(conn, "published")
             if ours == theirs:
@@ -136,6 +139,37 @@ def _is_permission(error: Exception) -> bool:
     return "permission denied" in text or "read-only file system" in text
 
 
+def written_by_newer_duckdb(path: Path) -> str | None:
+    """DuckDB's message when `path` is a database file in a storage format newer than this DuckDB reads (a folder
+    built by DuckDB 2.x with its default storage), else None."""
+    if not path.exists():
+        return None
+    try:
+        duckdb.connect(str(path), read_only=True).close()
+    except duckdb.IOException as error:
+        if "newer version" in str(error):
+            return str(error).splitlines()[0]
+    except duckdb.Error:
+        pass  # damaged or locked: not a matter of versions (prepare_build deals with damage)
+    return None
+
+
+def _set_aside_if_newer(published: Path, log) -> None:
+    """A published file this DuckDB cannot read at all (written by a newer DuckDB) cannot seed the working file nor
+    keep its history: it is moved aside whole, and the warehouse is rebuilt from raw/."""
+    found = written_by_newer_duckdb(published)
+    if found is None:
+        return
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = published.with_name(f"{published.name}.newer-duckdb-{stamp}")
+    published.rename(kept)
+    log(
+        f"the published warehouse {published} was written by a newer DuckDB than this project's {duckdb.__version__} "
+        f"({found}); set aside as {kept.name}, and the warehouse is rebuilt from raw/ (its history of restated "
+        "actuals starts again; the set-aside file keeps the old one for a DuckDB of that release)"
+    )
+
+
 def _set_aside(build: Path, error: Exception, log) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for path in (build, build.with_name(build.name + ".wal")):
@@ -166,3 +200,8 @@ def record_run_start(build: Path, run_id: str) -> None:
         )
         if conn.execute("SELECT count(*) FROM raw._runs WHERE run_id = ?", [run_id]).fetchone()[0] == 0:
             conn.execute("INSERT INTO raw._runs VALUES (?, ?, now())", [run_id, input_fingerprint()])
+
+
+def sql_literal(value: object) -> str:
+    """`value` as a SQL string literal (single quotes doubled), for statements that take no parameters (ATTACH)."""
+    return "'" + str(value).replace("'", "''") + "'"
