@@ -11,7 +11,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup run test test-fast lint dev clean extract-accuracy docs rollback browser bench
+.PHONY: setup run test test-fast lint dev clean extract-accuracy docs rollback browser bench shared-up shared-down
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -55,6 +55,14 @@ browser:
 	-@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		chromium fonts-noto-cjk)
+
+# The shared store on one machine (docs/scale-out.md): a PostgreSQL server of its own in warehouse/shared/postgres,
+# on 127.0.0.1, for DuckLake's catalog; the lake's files in warehouse/shared/lake. Prints how to refresh into it.
+shared-up: setup
+	$(VENV)/bin/python -m planwatch.local_postgres up warehouse/shared/postgres
+
+shared-down: setup
+	$(VENV)/bin/python -m planwatch.local_postgres down warehouse/shared/postgres
 
 dev: setup
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m planwatch.definitions

@@ -1,119 +1,262 @@
-"""The second dbt target (docs/scale-out.md): DuckLake with its catalog in PostgreSQL."""
+"""The shared store (planwatch.lake, docs/scale-out.md): DuckLake with its catalog in a real PostgreSQL server that the
+tests start themselves (127.0.0.1, a temporary folder, run as the `postgres` user when the tests run as root)."""
 
-import json
 import os
-import pwd
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import textwrap
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import FIXTURE_RAW
+from conftest import GOOD_ACTUAL, private_workspace, refresh
+from planwatch import lake, local_postgres
+from planwatch.checksums import relation_checksums, table_checksums
+from planwatch.refresh_run import nothing_changed
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DBT = Path(sys.executable).parent / "dbt"
+READERS = 4
 
 
-def _ducklake_unavailable() -> str | None:
+@pytest.fixture(scope="module")
+def server():
+    """One PostgreSQL server for the module; each test gets a database of its own (`catalog`)."""
     try:
-        with duckdb.connect() as conn:
-            for extension in ("ducklake", "postgres"):
-                conn.execute(f"INSTALL {extension}")
-                conn.execute(f"LOAD {extension}")
-    except duckdb.Error as error:
-        return str(error).splitlines()[0]
-    return None
+        local_postgres.bin_dir()
+    except FileNotFoundError as missing:
+        pytest.skip(str(missing))
+    # Not under pytest's tmp folder: that is private to root (0700), and the server runs as `postgres`.
+    folder = Path(tempfile.mkdtemp(prefix="planwatch-postgres-"))
+    try:
+        local_postgres.start(folder)
+        yield folder
+    finally:
+        local_postgres.stop(folder)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_the_shared_target_parses_to_the_same_relations(tmp_path):
-    env = dict(
-        os.environ, PLANWATCH_LAKE_CATALOG="dbname=planwatch host=localhost", PLANWATCH_LAKE_DATA=str(tmp_path / "lake")
-    )
-    subprocess.run(
-        [
-            str(DBT),
-            "parse",
-            "--target",
-            "shared",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(tmp_path / "target"),
-            "--quiet",
-        ],
-        cwd=PROJECT_ROOT / "dbt_project",
-        env=env,
-        check=True,
-    )
-    nodes = json.loads((tmp_path / "target" / "manifest.json").read_text())["nodes"]
-    marts = {n["name"]: (n["database"], n["schema"]) for n in nodes.values() if n["resource_type"] == "model"}
-    assert marts["fct_target_vs_actual"] == ("planwatch", "marts")
-    assert marts["indicator_values"] == ("planwatch", "analytics")
+@pytest.fixture(scope="module")
+def two_versions(built_workspace, tmp_path_factory) -> tuple[Path, Path]:
+    """Two published files of the single-file target, for the tests of the lake's own publish: the shared build,
+    and a refresh of it with one more actual."""
+    root = tmp_path_factory.mktemp("second")
+    with private_workspace(root, start_from=built_workspace.root) as published:
+        _add_actual(root, 2030)
+        refresh()
+    return built_workspace.published, published
 
 
 @pytest.fixture
-def postgres(tmp_path):
-    """A PostgreSQL server of its own, on a Unix socket in tmp_path, stopped afterwards."""
-    if shutil.which("initdb") is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    data, socket = tmp_path / "pgdata", tmp_path / "pgsock"
-    socket.mkdir()
-    run_as = [] if os.geteuid() != 0 else ["runuser", "-u", "nobody", "--"]  # initdb refuses to run as root
-    if run_as:
-        os.chown(tmp_path, pwd.getpwnam("nobody").pw_uid, -1)
-        os.chown(socket, pwd.getpwnam("nobody").pw_uid, -1)
-    subprocess.run(
-        [*run_as, "initdb", "-D", str(data), "-U", "planwatch", "--auth=trust"], check=True, capture_output=True
-    )
-    subprocess.run(
-        [
-            *run_as,
-            "pg_ctl",
-            "-D",
-            str(data),
-            "-w",
-            "-o",
-            f"-k {socket} -c listen_addresses=''",
-            "-l",
-            str(tmp_path / "pg.log"),
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        subprocess.run(["createdb", "-h", str(socket), "-U", "planwatch", "planwatch"], check=True)
-        yield f"dbname=planwatch host={socket} user=planwatch"
-    finally:
-        subprocess.run([*run_as, "pg_ctl", "-D", str(data), "-m", "fast", "stop"], capture_output=True)
+def shared(server, tmp_path, monkeypatch, request) -> lake.Lake:
+    """A fresh lake (its own catalog database and data folder), selected for refreshes through the environment."""
+    database = "lake_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
+    dsn = local_postgres.start(server, database=database)  # the running server; a new database in it
+    shared = lake.Lake(dsn, str(tmp_path / "lake") + "/")
+    monkeypatch.setenv(lake.TARGET_ENV, "shared")
+    monkeypatch.setenv(lake.CATALOG_ENV, shared.catalog)
+    monkeypatch.setenv(lake.DATA_ENV, shared.data_path)
+    return shared
 
 
-@pytest.mark.skipif(
-    _ducklake_unavailable() is not None,
-    reason=f"the ducklake/postgres DuckDB extensions cannot be installed here: {_ducklake_unavailable()}",
+def _lake_checksums(shared: lake.Lake) -> dict[str, str]:
+    with shared.connect(read_only=True) as conn:
+        return relation_checksums(conn, lake.ALIAS)
+
+
+def _add_actual(workspace: Path, year: int) -> None:
+    row = dict(GOOD_ACTUAL, year=str(year), raw_value="97.5", source_title=f"温州市{year}年统计公报")
+    path = workspace / "raw" / "actuals" / f"lake_{year}.csv"
+    path.write_text(",".join(row) + "\n" + ",".join(row.values()) + "\n", encoding="utf-8")
+
+
+def test_a_shared_refresh_publishes_what_the_single_file_build_publishes(shared, refreshed_workspace, built_workspace):
+    refresh()
+    assert _lake_checksums(shared) == table_checksums(built_workspace.published)
+    assert (
+        lake.published_version(shared)
+        == duckdb.connect(os.environ["PLANWATCH_WAREHOUSE"], read_only=True)
+        .execute("SELECT version FROM meta.build_info")
+        .fetchone()[0]
+    )
+
+
+READER = textwrap.dedent(
+    """
+    import sys, time, duckdb
+    sys.path[:0] = [sys.argv[3]]
+    from planwatch import lake
+    shared, stop = lake.Lake(sys.argv[1], sys.argv[2]), sys.argv[4]
+    import os
+    seen, errors = set(), []
+    conn = shared.connect(read_only=True)
+    while not os.path.exists(stop):
+        try:
+            # one query, one snapshot: the version that built it, and what it holds
+            seen.add(conn.execute(
+                "SELECT (SELECT version FROM lake.meta.build_info), (SELECT count(*) FROM lake.marts.fct_actual), "
+                "(SELECT count(*) FROM lake.analytics.actual_history), "
+                "(SELECT count(*) FROM lake.meta.build_inputs)"
+            ).fetchone())
+        except duckdb.Error as error:
+            errors.append(str(error).splitlines()[0])
+        time.sleep(0.05)  # a reader every 50 ms: 4 of them, on 2 cores beside the refresh and the server
+    print(repr((sorted(seen), errors)))
+    """
 )
-def test_the_marts_build_through_ducklake_on_a_local_postgres(postgres, tmp_path):
-    from planwatch.ingest import ingest_actuals, ingest_plans
 
-    lake = tmp_path / "lake"
-    with duckdb.connect() as conn:
-        conn.execute("LOAD ducklake")
-        conn.execute("LOAD postgres")
-        conn.execute(f"ATTACH 'ducklake:postgres:{postgres}' AS planwatch (DATA_PATH '{lake}')")
-        conn.execute("USE planwatch")
-        ingest_plans(conn, FIXTURE_RAW, tmp_path / "quarantine")
-        ingest_actuals(conn, FIXTURE_RAW, tmp_path / "quarantine")
-    env = dict(os.environ, PLANWATCH_LAKE_CATALOG=postgres, PLANWATCH_LAKE_DATA=str(lake))
-    subprocess.run(
-        [str(DBT), "build", "--target", "shared", "--profiles-dir", ".", "--target-path", str(tmp_path / "target")],
-        cwd=PROJECT_ROOT / "dbt_project",
-        env=env,
-        check=True,
-    )
-    with duckdb.connect() as conn:
-        conn.execute("LOAD ducklake")
-        conn.execute(f"ATTACH 'ducklake:postgres:{postgres}' AS planwatch (DATA_PATH '{lake}', READ_ONLY)")
-        assert conn.execute("SELECT count(*) FROM planwatch.marts.fct_indicator_value").fetchone()[0] == 512
+
+def _state(shared: lake.Lake) -> tuple:
+    with shared.connect(read_only=True) as conn:
+        return conn.execute(
+            "SELECT (SELECT version FROM lake.meta.build_info), (SELECT count(*) FROM lake.marts.fct_actual), "
+            "(SELECT count(*) FROM lake.analytics.actual_history), (SELECT count(*) FROM lake.meta.build_inputs)"
+        ).fetchone()
+
+
+def test_readers_see_the_snapshot_before_or_after_while_two_refreshes_publish(
+    shared, refreshed_workspace, two_versions, tmp_path
+):
+    lake.publish_to_lake(shared, two_versions[0])
+    states = [_state(shared)]
+    script, stop = tmp_path / "reader.py", tmp_path / "stop"
+    script.write_text(READER, encoding="utf-8")
+    source = str(Path(lake.__file__).resolve().parents[1])
+    readers = [
+        subprocess.Popen(
+            [sys.executable, str(script), shared.catalog, shared.data_path, source, str(stop)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(READERS)
+    ]
+    try:
+        time.sleep(2)
+        for year in (2030, 2031):
+            _add_actual(refreshed_workspace, year)
+            refresh()
+            states.append(_state(shared))
+        time.sleep(1)
+    finally:
+        stop.touch()
+        outputs = [eval(r.communicate(timeout=120)[0]) for r in readers]
+    assert len(set(states)) == 3  # each refresh published a different warehouse
+    for seen, errors in outputs:
+        assert errors == []
+        assert seen and set(seen) <= set(states)  # never a mix of two snapshots
+
+
+KILLER = textwrap.dedent(
+    """
+    import sys
+    sys.path[:0] = [sys.argv[3]]
+    from pathlib import Path
+    from planwatch import lake
+    print("start", flush=True)
+    lake.publish_to_lake(lake.Lake(sys.argv[1], sys.argv[2]), Path(sys.argv[4]))
+    """
+)
+
+
+def test_a_publish_killed_mid_way_leaves_the_last_snapshot_and_the_next_one_succeeds(
+    shared, two_versions, refreshed_workspace, tmp_path
+):
+    # the lake holds the newer version; the killed publishes bring the older one (the workspace's published file)
+    older, newer = two_versions
+    lake.publish_to_lake(shared, newer)
+    before, snapshot = _lake_checksums(shared), _snapshot(shared)
+    script = tmp_path / "killer.py"
+    script.write_text(KILLER, encoding="utf-8")
+    source = str(Path(lake.__file__).resolve().parents[1])
+    killed = 0
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5):
+        process = subprocess.Popen(
+            [sys.executable, str(script), shared.catalog, shared.data_path, source, str(older)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        process.stdout.readline()  # imported, about to publish
+        time.sleep(delay)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.wait()
+        process.stdout.close()
+        if _snapshot(shared) != snapshot:
+            break  # that one committed before the kill: the lake holds the new version, whole
+        assert _lake_checksums(shared) == before
+    assert killed >= 1
+    if _snapshot(shared) == snapshot:
+        # a lake that lacks the published version is not "nothing changed": the next refresh publishes it again
+        assert nothing_changed(Path(os.environ["PLANWATCH_WAREHOUSE"])) is None
+    refresh()
+    assert _lake_checksums(shared) == table_checksums(Path(os.environ["PLANWATCH_WAREHOUSE"]))
+
+
+def _snapshot(shared: lake.Lake) -> int:
+    with shared.connect(read_only=True) as conn:
+        return lake.current_snapshot(conn)
+
+
+def test_two_publishes_at_once_never_interleave(shared, two_versions, tmp_path):
+    older, newer = two_versions
+    script = tmp_path / "killer.py"
+    script.write_text(KILLER, encoding="utf-8")
+    source = str(Path(lake.__file__).resolve().parents[1])
+    lake.publish_to_lake(shared, older)  # the lake exists, with tables both publishes replace
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(script), shared.catalog, shared.data_path, source, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in (older, newer)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in processes]
+    for process in processes:
+        process.stdout.close()
+        process.stderr.close()
+    for code, err in results:
+        assert code == 0 or "the shared store refused this publish" in err, err
+    assert any(code == 0 for code, _ in results)
+    assert _lake_checksums(shared) in (table_checksums(older), table_checksums(newer))
+
+
+def test_time_travel_reads_an_earlier_snapshot_and_housekeeping_expires_it(shared, two_versions):
+    lake.publish_to_lake(shared, two_versions[0])
+    first = _snapshot(shared)
+    lake.publish_to_lake(shared, two_versions[1])
+    with shared.connect(read_only=True) as conn:
+        now = conn.execute("SELECT count(*) FROM lake.marts.fct_actual").fetchone()[0]
+        then = conn.execute(f"SELECT count(*) FROM lake.marts.fct_actual AT (VERSION => {first})").fetchone()[0]
+    assert now == then + 1
+    done = lake.housekeeping(shared, keep_days=0)
+    assert done["snapshots_expired"] >= 1
+    with shared.connect(read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM lake.marts.fct_actual").fetchone()[0] == now
+        with pytest.raises(duckdb.Error):
+            conn.execute(f"SELECT count(*) FROM lake.marts.fct_actual AT (VERSION => {first})").fetchone()
+
+
+def test_the_analysts_role_reads_and_cannot_write(shared, two_versions):
+    lake.publish_to_lake(shared, two_versions[0])
+    reader = lake.Lake(local_postgres.grant_reader(shared.catalog), shared.data_path)
+    with reader.connect(read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM lake.marts.fct_indicator_value").fetchone()[0] > 0
+    with pytest.raises(duckdb.Error), reader.connect() as conn:
+        conn.execute("CREATE TABLE lake.marts.intruder AS SELECT 1 AS x")
+
+
+def test_a_shared_target_without_its_settings_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv(lake.TARGET_ENV, "shared")
+    monkeypatch.delenv(lake.CATALOG_ENV, raising=False)
+    monkeypatch.setenv(lake.DATA_ENV, "/tmp/lake")
+    with pytest.raises(lake.LakeNotConfigured, match=lake.CATALOG_ENV):
+        lake.configured()
+    monkeypatch.setenv(lake.TARGET_ENV, "lakehouse")
+    with pytest.raises(lake.LakeNotConfigured, match="'file'"):
+        lake.configured()

@@ -14,20 +14,27 @@ PUBLISHED_SCHEMAS = ("marts", "analytics", "reference", "snapshots")
 def table_checksums(path: Path, schemas: tuple[str, ...] = PUBLISHED_SCHEMAS) -> dict[str, str]:
     """{schema.table: md5 over the sorted md5 of every row (as text) and the column list} for tables and views."""
     with duckdb.connect(str(path), read_only=True) as conn:
-        relations = conn.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN (SELECT unnest(?)) "
-            "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE schema_name IN (SELECT unnest(?)) "
-            "ORDER BY 1, 2",
-            [list(schemas), list(schemas)],
-        ).fetchall()
-        sums = {}
-        for schema, name in relations:
-            relation = f'"{schema}"."{name}"'
-            columns = [c[0] for c in conn.execute(f"SELECT * FROM {relation} LIMIT 0").description]
-            digest = conn.execute(
-                f"SELECT md5(? || coalesce(string_agg(h, ',' ORDER BY h), '')) "
-                f"FROM (SELECT md5(CAST(t AS VARCHAR)) AS h FROM {relation} AS t)",
-                [",".join(columns)],
-            ).fetchone()[0]
-            sums[f"{schema}.{name}"] = digest
+        return relation_checksums(conn, conn.execute("SELECT current_database()").fetchone()[0], schemas)
+
+
+def relation_checksums(
+    conn: duckdb.DuckDBPyConnection, database: str, schemas: tuple[str, ...] = PUBLISHED_SCHEMAS
+) -> dict[str, str]:
+    """table_checksums for the database attached as `database` (a file, or the shared store's lake)."""
+    relations = conn.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name IN (SELECT unnest(?)) "
+        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = ? AND NOT internal "
+        "AND schema_name IN (SELECT unnest(?)) ORDER BY 1, 2",
+        [database, list(schemas), database, list(schemas)],
+    ).fetchall()
+    sums = {}
+    for schema, name in relations:
+        relation = f'"{database}"."{schema}"."{name}"'
+        columns = [c[0] for c in conn.execute(f"SELECT * FROM {relation} LIMIT 0").description]
+        digest = conn.execute(
+            f"SELECT md5(? || coalesce(string_agg(h, ',' ORDER BY h), '')) "
+            f"FROM (SELECT md5(CAST(t AS VARCHAR)) AS h FROM {relation} AS t)",
+            [",".join(columns)],
+        ).fetchone()[0]
+        sums[f"{schema}.{name}"] = digest
     return sums

@@ -15,6 +15,7 @@ from planwatch.dbt.resource import PlanwatchDbtResource
 from planwatch.extract_assets import extract_job, extracted_drafts, inbox_sensor
 from planwatch.freshness import actuals_fresh
 from planwatch.ingest_assets import raw_actuals, raw_mappings, raw_plans, rejections
+from planwatch.lake_jobs import lake_housekeeping_job, weekly_lake_housekeeping
 from planwatch.progress_log import progress_logger
 from planwatch.publish_assets import publish_asset_definitions
 
@@ -29,8 +30,8 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[*ingest, dbt_staging, dbt_marts, published_warehouse, report, extracted_drafts],
         asset_checks=[*gx_checks(settings.expectations_dir()), actuals_fresh],
-        jobs=[refresh_job, extract_job],
-        schedules=[daily_refresh],
+        jobs=[refresh_job, extract_job, lake_housekeeping_job],
+        schedules=[daily_refresh, weekly_lake_housekeeping],
         sensors=[raw_files_changed, inbox_sensor, refresh_failures],
         resources={
             "duckdb": DuckDBResource(database=str(build)),

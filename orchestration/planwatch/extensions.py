@@ -45,3 +45,8 @@ def load(conn: duckdb.DuckDBPyConnection, *names: str) -> None:
     so it is loaded first when both are asked for."""
     for name in sorted(names, key=lambda n: n != "postgres_scanner"):
         conn.execute(f"LOAD '{extension_path(name)}'")
+
+
+if __name__ == "__main__":  # `python -m planwatch.extensions`: the LOAD statements for a duckdb shell of this release
+    for extension in DISTRIBUTIONS:
+        print(f"LOAD '{extension_path(extension)}';")

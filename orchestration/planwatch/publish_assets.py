@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from planwatch import settings
+from planwatch import lake, settings
 from planwatch.publish import RunChecks, publish
 from planwatch.report import render_report
 
@@ -47,7 +47,8 @@ def publish_asset_definitions(upstream: list[dg.AssetKey]) -> tuple[dg.AssetsDef
         deps=upstream,
         description="The published warehouse (PLANWATCH_WAREHOUSE): a checked copy of the working file, replaced "
         "atomically, with meta.build_info. Publishes only when every check planned for the run has a "
-        "result and every ERROR check passed, asserted from the run's own records at the replace.",
+        "result and every ERROR check passed, asserted from the run's own records at the replace. With "
+        "PLANWATCH_TARGET=shared, that file is then copied into the shared store (DuckLake) as one snapshot.",
     )
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         version = publish(
@@ -58,7 +59,13 @@ def publish_asset_definitions(upstream: list[dg.AssetKey]) -> tuple[dg.AssetsDef
             _run_checks(context),
         )
         context.log.info(f"published {version.name} → {settings.warehouse_path()}")
-        return dg.MaterializeResult(metadata={"version": version.name, "path": str(settings.warehouse_path())})
+        metadata = {"version": version.name, "path": str(settings.warehouse_path())}
+        shared = lake.configured()
+        if shared is not None:
+            # The file passed the gate and is published; the lake gets exactly that file, as one snapshot.
+            metadata["lake_snapshot"] = lake.publish_to_lake(shared, settings.warehouse_path())
+            context.log.info(f"published {version.name} to the shared store as snapshot {metadata['lake_snapshot']}")
+        return dg.MaterializeResult(metadata=metadata)
 
     return published_warehouse, report
 

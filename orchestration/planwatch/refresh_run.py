@@ -62,6 +62,7 @@ def refresh(allow_removals: bool = False, verbose: bool = False, force: bool = F
     checks = result.get_asset_check_evaluations()
     outcome = judge(settings.warehouse_path(), checks, result)
     print(summary(settings.warehouse_path(), checks, result, outcome, time.monotonic() - started, log_path))
+    _say_lake()
     if not outcome.published:
         from planwatch.alerts import record
 
@@ -123,6 +124,8 @@ def nothing_changed(published: Path) -> str | None:
         return None
     if not info.get("input_fingerprint") or info["input_fingerprint"] != input_fingerprint():
         return None
+    if not _lake_has(info["version"]):
+        return None  # the shared store missed the last publish (it failed there): publish again
     with duckdb.connect(str(published), read_only=True) as conn:
         late, due = overdue(conn, date.today())
         refused = [
@@ -141,6 +144,29 @@ def nothing_changed(published: Path) -> str | None:
         )
     lines += [f"  refused (still): {r}" for r in refused]
     return "\n".join(lines)
+
+
+def _say_lake() -> None:
+    from planwatch import lake
+
+    shared = lake.configured()
+    if shared is not None:
+        try:
+            print(f"shared store: {lake.describe(shared)}")
+        except duckdb.Error as error:
+            print(f"shared store: cannot be read ({str(error).splitlines()[0]})")
+
+
+def _lake_has(version: str) -> bool:
+    from planwatch import lake
+
+    shared = lake.configured()
+    if shared is None:
+        return True
+    try:
+        return lake.published_version(shared) == version
+    except duckdb.Error:
+        return False
 
 
 def judge(warehouse: Path, checks, result) -> Outcome:
