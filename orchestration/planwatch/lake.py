@@ -73,7 +73,7 @@ def publish_to_lake(lake: Lake, published: Path) -> int:
     """Replace the lake's published schemas with the published file's, in one transaction; return the snapshot id."""
     conn = lake.connect()
     try:
-        # Attached under its own catalog name (the file's stem), so that its views' SQL, which names it, resolves.
+        # Attached under its own catalog name (the file's stem): a view built before macros/ref.sql names it.
         source = published.stem
         conn.execute(f'ATTACH {sql_literal(published)} AS "{source}" (READ_ONLY)')
         ours = _relations(conn, source)
