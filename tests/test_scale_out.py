@@ -260,3 +260,15 @@ def test_a_shared_target_without_its_settings_is_refused_by_name(monkeypatch):
     monkeypatch.setenv(lake.TARGET_ENV, "lakehouse")
     with pytest.raises(lake.LakeNotConfigured, match="'file'"):
         lake.configured()
+
+
+def test_a_refresh_with_a_shared_target_but_no_catalog_stops_before_building(workspace, monkeypatch, capsys):
+    from planwatch.refresh_run import NOT_PUBLISHED
+    from planwatch.refresh_run import refresh as refresh_command
+
+    monkeypatch.setenv(lake.TARGET_ENV, "shared")
+    monkeypatch.delenv(lake.CATALOG_ENV, raising=False)
+    monkeypatch.delenv(lake.DATA_ENV, raising=False)
+    assert refresh_command() == NOT_PUBLISHED
+    assert lake.CATALOG_ENV in capsys.readouterr().err
+    assert not (workspace / "warehouse" / "planwatch.duckdb").exists()

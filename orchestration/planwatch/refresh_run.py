@@ -50,6 +50,13 @@ def refresh(allow_removals: bool = False, verbose: bool = False, force: bool = F
     from planwatch import settings
 
     started = time.monotonic()
+    from planwatch import lake
+
+    try:
+        lake.configured()  # a shared target without its settings is refused now, not after the whole build
+    except lake.LakeNotConfigured as error:
+        print(f"planwatch refresh: {error}", file=sys.stderr)
+        return NOT_PUBLISHED
     if not force:
         unchanged = nothing_changed(settings.warehouse_path())
         if unchanged is not None:
