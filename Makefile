@@ -11,7 +11,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup run test test-fast lint dev clean extract-accuracy docs rollback browser bench shared-up shared-down
+.PHONY: setup run test test-fast lint dev clean extract-accuracy docs rollback browser bench shared-up shared-down bi-setup bi test-bi
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -63,6 +63,24 @@ shared-up: setup
 
 shared-down: setup
 	$(VENV)/bin/python -m planwatch.local_postgres down warehouse/shared/postgres
+
+# Apache Superset in its own environment (bi/superset/uv.lock), on the published warehouse, read-only.
+BI_VENV := $(CURDIR)/bi/superset/.venv
+
+$(BI_VENV)/.synced: bi/superset/uv.lock bi/superset/pyproject.toml | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(BI_VENV) $(UV) sync --frozen --compile-bytecode --directory bi/superset
+	touch $@
+
+bi-setup: $(BI_VENV)/.synced
+
+# Superset on http://127.0.0.1:8088 (admin / admin) with the planwatch dashboard; `make run` publishes the warehouse first.
+bi: setup bi-setup
+	@test -f warehouse/planwatch.duckdb || $(VENV)/bin/planwatch refresh
+	$(BI_VENV)/bin/python bi/superset/serve.py
+
+# Starts Superset on a free port, asks its API, compares with the same SQL on the warehouse, during a refresh too.
+test-bi: setup bi-setup
+	$(VENV)/bin/pytest tests/test_superset.py
 
 dev: setup
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m planwatch.definitions
