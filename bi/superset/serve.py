@@ -3,8 +3,8 @@
 What it sets up, idempotently, through Superset's own CLI and REST API:
 - the metadata database (SQLite under SUPERSET_HOME) and an admin user (admin / admin: a local tool on 127.0.0.1);
 - the database connection `planwatch`: the published file, read-only (`connect_args.read_only`). Superset opens
-  analytics databases with SQLAlchemy's NullPool unless told otherwise, so every query opens the file as it is
-  published now, and a refresh's atomic replace is seen by the next query;
+  analytics databases with SQLAlchemy's NullPool (superset/models/core.py: `nullpool=True` by default), so every
+  query opens the file as it is published now, and a refresh's atomic replace is seen by the next query;
 - datasets on the analytics views, and one dashboard: progress by region, 十三五 verdicts, one indicator across
   regions, and the published actuals by region and year.
 
