@@ -21,14 +21,8 @@ def relation_checksums(
     conn: duckdb.DuckDBPyConnection, database: str, schemas: tuple[str, ...] = PUBLISHED_SCHEMAS
 ) -> dict[str, str]:
     """table_checksums for the database attached as `database` (a file, or the shared store's lake)."""
-    relations = conn.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name IN (SELECT unnest(?)) "
-        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = ? AND NOT internal "
-        "AND schema_name IN (SELECT unnest(?)) ORDER BY 1, 2",
-        [database, list(schemas), database, list(schemas)],
-    ).fetchall()
     sums = {}
-    for schema, name in relations:
+    for schema, name in relations(conn, database, schemas):
         relation = f'"{database}"."{schema}"."{name}"'
         columns = [c[0] for c in conn.execute(f"SELECT * FROM {relation} LIMIT 0").description]
         digest = conn.execute(
@@ -38,3 +32,13 @@ def relation_checksums(
         ).fetchone()[0]
         sums[f"{schema}.{name}"] = digest
     return sums
+
+
+def relations(conn: duckdb.DuckDBPyConnection, database: str, schemas: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(schema, name) of the tables and views of the database attached as `database` in `schemas`, sorted."""
+    return conn.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name IN (SELECT unnest(?)) "
+        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = ? AND NOT internal "
+        "AND schema_name IN (SELECT unnest(?)) ORDER BY 1, 2",
+        [database, list(schemas), database, list(schemas)],
+    ).fetchall()

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from planwatch import extensions
-from planwatch.checksums import PUBLISHED_SCHEMAS
+from planwatch.checksums import PUBLISHED_SCHEMAS, relations
 from planwatch.warehouse import sql_literal
 
 TARGET_ENV = "PLANWATCH_TARGET"
@@ -76,8 +76,8 @@ def publish_to_lake(lake: Lake, published: Path) -> int:
         # Attached under its own catalog name (the file's stem): a view built before macros/ref.sql names it.
         source = published.stem
         conn.execute(f'ATTACH {sql_literal(published)} AS "{source}" (READ_ONLY)')
-        ours = _relations(conn, source)
-        theirs = _relations(conn, ALIAS)
+        ours = relations(conn, source, SCHEMAS)
+        theirs = relations(conn, ALIAS, SCHEMAS)
         conn.execute("BEGIN")
         for schema in sorted({s for s, _ in ours}):
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS {ALIAS}."{schema}"')
@@ -106,28 +106,19 @@ def current_snapshot(conn: duckdb.DuckDBPyConnection) -> int:
 def published_version(lake: Lake) -> str | None:
     """The version (meta.build_info) the lake holds now, or None when nothing was published to it yet."""
     with lake.connect(read_only=True) as conn:
-        if not _relations(conn, ALIAS, only=("meta",)):
-            return None
-        return conn.execute(f"SELECT version FROM {ALIAS}.meta.build_info").fetchone()[0]
+        return _version(conn)
 
 
 def describe(lake: Lake) -> str:
     """One line for the refresh summary: which version the lake serves, as which snapshot, where its files are."""
     with lake.connect(read_only=True) as conn:
-        snapshot = current_snapshot(conn)
-    return f"version {published_version(lake)} as DuckLake snapshot {snapshot} (data under {lake.data_path})"
+        return f"version {_version(conn)} as DuckLake snapshot {current_snapshot(conn)} (data under {lake.data_path})"
 
 
-def _relations(
-    conn: duckdb.DuckDBPyConnection, database: str, only: tuple[str, ...] = SCHEMAS
-) -> list[tuple[str, str]]:
-    """(schema, name) of the tables and views of `database` in the published schemas."""
-    return conn.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name IN (SELECT unnest(?)) "
-        "UNION SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = ? AND NOT internal "
-        "AND schema_name IN (SELECT unnest(?)) ORDER BY 1, 2",
-        [database, list(only), database, list(only)],
-    ).fetchall()
+def _version(conn: duckdb.DuckDBPyConnection) -> str | None:
+    if not relations(conn, ALIAS, ("meta",)):
+        return None
+    return conn.execute(f"SELECT version FROM {ALIAS}.meta.build_info").fetchone()[0]
 
 
 def housekeeping(lake: Lake, keep_days: int) -> dict[str, int]:

@@ -44,8 +44,9 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 
 def start(folder: Path, port: int | None = None, database: str = "planwatch") -> str:
-    """Create (first time) and start a server in `folder`; create `database`, and a read-only role for analysts.
-    Returns the libpq connection string of the owner. Idempotent: a running server is left running."""
+    """Create (first time) and start a server in `folder`, and create `database` in it (the analysts' read-only role
+    is `grant_reader`'s). Returns the libpq connection string of the owner. Idempotent: a running server is left
+    running."""
     folder.mkdir(parents=True, exist_ok=True)
     data, sockets = folder / "data", folder / "socket"
     port_file = folder / "port"

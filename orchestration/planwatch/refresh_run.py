@@ -47,11 +47,9 @@ class Outcome:
 
 
 def refresh(allow_removals: bool = False, verbose: bool = False, force: bool = False) -> int:
-    from planwatch import settings
+    from planwatch import lake, settings
 
     started = time.monotonic()
-    from planwatch import lake
-
     try:
         lake.configured()  # a shared target without its settings is refused now, not after the whole build
     except lake.LakeNotConfigured as error:
