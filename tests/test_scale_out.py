@@ -84,37 +84,51 @@ def test_a_shared_refresh_publishes_what_the_single_file_build_publishes(shared,
     )
 
 
+# One query, one snapshot: the version that built it, and what it holds.
+STATE_SQL = (
+    "SELECT (SELECT version FROM lake.meta.build_info), (SELECT count(*) FROM lake.marts.fct_actual), "
+    "(SELECT count(*) FROM lake.analytics.actual_history), (SELECT count(*) FROM lake.meta.build_inputs)"
+)
 READER = textwrap.dedent(
     """
-    import sys, time, duckdb
-    sys.path[:0] = [sys.argv[3]]
+    import os, sys, time, duckdb
     from planwatch import lake
-    shared, stop = lake.Lake(sys.argv[1], sys.argv[2]), sys.argv[4]
-    import os
+    shared, state_sql, stop = lake.Lake(sys.argv[1], sys.argv[2]), sys.argv[3], sys.argv[4]
     seen, errors = set(), []
     conn = shared.connect(read_only=True)
     while not os.path.exists(stop):
         try:
-            # one query, one snapshot: the version that built it, and what it holds
-            seen.add(conn.execute(
-                "SELECT (SELECT version FROM lake.meta.build_info), (SELECT count(*) FROM lake.marts.fct_actual), "
-                "(SELECT count(*) FROM lake.analytics.actual_history), "
-                "(SELECT count(*) FROM lake.meta.build_inputs)"
-            ).fetchone())
+            seen.add(conn.execute(state_sql).fetchone())
         except duckdb.Error as error:
             errors.append(str(error).splitlines()[0])
         time.sleep(0.05)  # a reader every 50 ms: 4 of them, on 2 cores beside the refresh and the server
     print(repr((sorted(seen), errors)))
     """
 )
+# One publish of a file into the lake, in a process of its own (to be killed, or to race another).
+PUBLISHER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from planwatch import lake
+    print("start", flush=True)
+    lake.publish_to_lake(lake.Lake(sys.argv[1], sys.argv[2]), Path(sys.argv[3]))
+    """
+)
 
 
 def _state(shared: lake.Lake) -> tuple:
     with shared.connect(read_only=True) as conn:
-        return conn.execute(
-            "SELECT (SELECT version FROM lake.meta.build_info), (SELECT count(*) FROM lake.marts.fct_actual), "
-            "(SELECT count(*) FROM lake.analytics.actual_history), (SELECT count(*) FROM lake.meta.build_inputs)"
-        ).fetchone()
+        return conn.execute(STATE_SQL).fetchone()
+
+
+def _start(script: str, shared: lake.Lake, *args: str, **popen) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, shared.catalog, shared.data_path, *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
 def test_readers_see_the_snapshot_before_or_after_while_two_refreshes_publish(
@@ -122,17 +136,8 @@ def test_readers_see_the_snapshot_before_or_after_while_two_refreshes_publish(
 ):
     lake.publish_to_lake(shared, two_versions[0])
     states = [_state(shared)]
-    script, stop = tmp_path / "reader.py", tmp_path / "stop"
-    script.write_text(READER, encoding="utf-8")
-    source = str(Path(lake.__file__).resolve().parents[1])
-    readers = [
-        subprocess.Popen(
-            [sys.executable, str(script), shared.catalog, shared.data_path, source, str(stop)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(READERS)
-    ]
+    stop = tmp_path / "stop"
+    readers = [_start(READER, shared, STATE_SQL, str(stop)) for _ in range(READERS)]
     try:
         time.sleep(2)
         for year in (2030, 2031):
@@ -149,35 +154,16 @@ def test_readers_see_the_snapshot_before_or_after_while_two_refreshes_publish(
         assert seen and set(seen) <= set(states)  # never a mix of two snapshots
 
 
-KILLER = textwrap.dedent(
-    """
-    import sys
-    sys.path[:0] = [sys.argv[3]]
-    from pathlib import Path
-    from planwatch import lake
-    print("start", flush=True)
-    lake.publish_to_lake(lake.Lake(sys.argv[1], sys.argv[2]), Path(sys.argv[4]))
-    """
-)
-
-
 def test_a_publish_killed_mid_way_leaves_the_last_snapshot_and_the_next_one_succeeds(
-    shared, two_versions, refreshed_workspace, tmp_path
+    shared, two_versions, refreshed_workspace
 ):
     # the lake holds the newer version; the killed publishes bring the older one (the workspace's published file)
     older, newer = two_versions
     lake.publish_to_lake(shared, newer)
     before, snapshot = _lake_checksums(shared), _snapshot(shared)
-    script = tmp_path / "killer.py"
-    script.write_text(KILLER, encoding="utf-8")
-    source = str(Path(lake.__file__).resolve().parents[1])
     killed = 0
     for delay in (0.3, 0.6, 0.9, 1.2, 1.5):
-        process = subprocess.Popen(
-            [sys.executable, str(script), shared.catalog, shared.data_path, source, str(older)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        process = _start(PUBLISHER, shared, str(older))
         process.stdout.readline()  # imported, about to publish
         time.sleep(delay)
         if process.poll() is None:
@@ -201,21 +187,10 @@ def _snapshot(shared: lake.Lake) -> int:
         return lake.current_snapshot(conn)
 
 
-def test_two_publishes_at_once_never_interleave(shared, two_versions, tmp_path):
+def test_two_publishes_at_once_never_interleave(shared, two_versions):
     older, newer = two_versions
-    script = tmp_path / "killer.py"
-    script.write_text(KILLER, encoding="utf-8")
-    source = str(Path(lake.__file__).resolve().parents[1])
     lake.publish_to_lake(shared, older)  # the lake exists, with tables both publishes replace
-    processes = [
-        subprocess.Popen(
-            [sys.executable, str(script), shared.catalog, shared.data_path, source, str(path)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for path in (older, newer)
-    ]
+    processes = [_start(PUBLISHER, shared, str(path), stderr=subprocess.PIPE) for path in (older, newer)]
     results = [(p.wait(timeout=120), p.stderr.read()) for p in processes]
     for process in processes:
         process.stdout.close()
