@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from rapidfuzz import fuzz
+import numpy
+from rapidfuzz import fuzz, process
 
 from planwatch import vocabulary
 from planwatch.settings import DBT_PROJECT_DIR
@@ -91,50 +92,83 @@ def same_characters(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100 if a and b else 0.0
 
 
-def _similarity(a: str, b: str) -> float:
-    if not a or not b:
-        return 0.0
-    # A name inside a longer one (制造业产品质量合格率 in 规模以上制造业产品质量合格率) counts a little less than an
-    # equal one, so that of two candidates the one that says the same is first.
-    return max(fuzz.ratio(a, b), 0.9 * fuzz.partial_ratio(a, b)) / 100
+def _similarities(key: str, known: "Known") -> list[float]:
+    """The similarity of `key` to every known key, 0..1 (0 where either is empty). A name inside a longer one
+    (制造业产品质量合格率 in 规模以上制造业产品质量合格率) counts a little less than an equal one, so that of two
+    candidates the one that says the same is first. rapidfuzz's cdist scores all the keys in one call."""
+    keys = [entry[2] for entry in known.entries]
+    if not key or not keys:
+        return [0.0] * len(keys)
+    whole = process.cdist([key], keys, scorer=fuzz.ratio, dtype=numpy.float64)[0]
+    inside = process.cdist([key], keys, scorer=fuzz.partial_ratio, dtype=numpy.float64)[0]
+    scores = numpy.maximum(whole, 0.9 * inside) / 100
+    return [score if other else 0.0 for score, other in zip(scores.tolist(), keys, strict=True)]
+
+
+@dataclass(frozen=True)
+class Known:
+    """(name, indicator_id, name_key of the name): the names ids are known by, each key computed once rather than
+    once per proposal (a thousand new names against seven hundred known ones is 700,000 keys otherwise)."""
+
+    entries: tuple[tuple[str, str, str], ...]
+
+    def without(self, index: int) -> "Known":
+        return Known(self.entries[:index] + self.entries[index + 1 :])
 
 
 def propose(
-    name: str, unit: str | None, known: list[tuple[str, str]], catalog: dict[str, CatalogEntry], top: int = TOP
+    name: str, unit: str | None, known: Known, catalog: dict[str, CatalogEntry], top: int = TOP
 ) -> list[Candidate]:
-    """Up to `top` catalog ids for a published name, best first. `known` is (name, indicator_id): the catalog
-    names and the reviewed aliases."""
+    """Up to `top` catalog ids for a published name, best first. `known`: the catalog names and the reviewed
+    aliases (`known_names`)."""
     key, kind, domains = name_key(name), unit_kind(unit), domains_of(name)
     best: dict[str, tuple[float, str]] = {}
-    for known_name, indicator_id in known:
+    for (known_name, indicator_id, _), similarity in zip(known.entries, _similarities(key, known), strict=True):
         if indicator_id not in catalog:
             continue
-        similarity = _similarity(key, name_key(known_name))
         if similarity > best.get(indicator_id, (-1.0, ""))[0]:
             best[indicator_id] = (similarity, known_name)
-    scored = []
-    for indicator_id, (similarity, matched_on) in best.items():
-        entry = catalog[indicator_id]
-        reasons = [f"name {similarity:.2f} like {matched_on!r}"]
-        score = similarity
-        entry_kind = entry.measure_type if entry.measure_type != "qualitative" else None
-        if kind and entry_kind:
-            agrees = kind == entry_kind
-            score += UNIT_AGREES if agrees else UNIT_DIFFERS
+    # Ranked on the scores alone; the reasons are written for the few proposals kept (a thousand new names would
+    # otherwise format 300,000 reasons to print three each).
+    ranked = [
+        (_rounded(_score(similarity, kind, domains, catalog[indicator_id])[0]), round(similarity, 3), indicator_id)
+        for indicator_id, (similarity, _) in best.items()
+    ]
+    ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
+    proposals = []
+    for score, rounded_similarity, indicator_id in ranked[:top]:
+        similarity, matched_on = best[indicator_id]
+        _, reasons = _score(similarity, kind, domains, catalog[indicator_id], matched_on)
+        proposals.append(Candidate(indicator_id, score, rounded_similarity, matched_on, "; ".join(reasons)))
+    return proposals
+
+
+def _score(
+    similarity: float, kind: str | None, domains: set[str], entry: CatalogEntry, matched_on: str | None = None
+) -> tuple[float, list[str]]:
+    """A candidate's score: its name similarity, moved by the unit kind's and the domain's agreement; and, when
+    `matched_on` is given, the reasons that say so."""
+    explain = matched_on is not None
+    reasons = [f"name {similarity:.2f} like {matched_on!r}"] if explain else []
+    score = similarity
+    entry_kind = entry.measure_type if entry.measure_type != "qualitative" else None
+    if kind and entry_kind:
+        agrees = kind == entry_kind
+        score += UNIT_AGREES if agrees else UNIT_DIFFERS
+        if explain:
             reasons.append(f"unit kind {kind} {'agrees' if agrees else 'differs from ' + entry_kind}")
-        if domains:
-            agrees = entry.domain in domains
-            score += DOMAIN_AGREES if agrees else DOMAIN_DIFFERS
+    if domains:
+        agrees = entry.domain in domains
+        score += DOMAIN_AGREES if agrees else DOMAIN_DIFFERS
+        if explain:
             reasons.append(
                 f"domain {entry.domain} {'agrees' if agrees else 'differs from ' + '/'.join(sorted(domains))}"
             )
-        scored.append(
-            Candidate(
-                indicator_id, round(min(max(score, 0.0), 1.0), 3), round(similarity, 3), matched_on, "; ".join(reasons)
-            )
-        )
-    scored.sort(key=lambda c: (-c.score, -c.name_similarity, c.indicator_id))
-    return scored[:top]
+    return score, reasons
+
+
+def _rounded(score: float) -> float:
+    return round(min(max(score, 0.0), 1.0), 3)
 
 
 # ---- the reviewed truth, for proposals and for measuring them ---------------------------------------------------
@@ -160,8 +194,10 @@ def seed_aliases() -> tuple[tuple[str, str], ...]:
     return tuple((r["name_as_published"], r["indicator_id"]) for r in _seed("indicator_aliases.csv"))
 
 
-def known_names(catalog: dict[str, CatalogEntry], aliases) -> list[tuple[str, str]]:
-    return [(e.name_zh, e.indicator_id) for e in catalog.values()] + list(aliases)
+def known_names(catalog: dict[str, CatalogEntry], aliases) -> Known:
+    """The catalog's own names, then the aliases ((name, indicator_id) pairs), in that order."""
+    pairs = [(e.name_zh, e.indicator_id) for e in catalog.values()] + list(aliases)
+    return Known(tuple((name, indicator_id, name_key(name)) for name, indicator_id in pairs))
 
 
 @dataclass(frozen=True)
@@ -184,15 +220,14 @@ def leave_one_out(
     catalog = catalog or seed_catalog()
     aliases = list(aliases if aliases is not None else seed_aliases())
     units = units or {}
+    known = known_names(catalog, aliases)
     first = in_top = trivial = counted = 0
     for i, (name, truth) in enumerate(aliases):
         if truth not in catalog or name_key(name) == name_key(catalog[truth].name_zh):
             trivial += 1  # it would find the catalog's own name
             continue
-        others = aliases[:i] + aliases[i + 1 :]
-        proposals = propose(
-            name, units.get(name) or catalog[truth].canonical_unit or None, known_names(catalog, others), catalog
-        )
+        others = known.without(len(catalog) + i)  # the aliases come after the catalog's names
+        proposals = propose(name, units.get(name) or catalog[truth].canonical_unit or None, others, catalog)
         counted += 1
         first += bool(proposals) and proposals[0].indicator_id == truth
         in_top += any(p.indicator_id == truth for p in proposals)
