@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from conftest import PROJECT_ROOT, refresh
 
@@ -49,6 +50,37 @@ def test_every_model_column_is_described_in_the_dbt_yaml(tmp_path):
     assert marts and all(n["config"]["contract"]["enforced"] for n in marts)
     untyped = [f"{n['name']}.{c}" for n in marts for c, column in n["columns"].items() if not column["data_type"]]
     assert untyped == []
+
+
+def test_the_marts_declare_not_null_where_the_yaml_says(published_warehouse_file):
+    """A mart column that may never be null is a contract constraint (marts/_marts.yml): DuckDB enforces it, and a
+    BI tool sees the column declared NOT NULL. The published file declares exactly those columns, and refuses a
+    null in one."""
+    import yaml
+
+    models = yaml.safe_load((PROJECT_ROOT / "dbt_project" / "models" / "marts" / "_marts.yml").read_text("utf-8"))
+    declared = {
+        (model["name"], column["name"])
+        for model in models["models"]
+        for column in model["columns"]
+        if {"type": "not_null"} in column.get("constraints", [])
+    }
+    with duckdb.connect(str(published_warehouse_file), read_only=True) as conn:
+        enforced = {
+            (table, columns[0])
+            for table, columns in conn.execute(
+                "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+                "WHERE schema_name = 'marts' AND constraint_type = 'NOT NULL'"
+            ).fetchall()
+        }
+        [ddl] = conn.execute(
+            "SELECT sql FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = 'dim_region'"
+        ).fetchone()
+    assert len(declared) > 50 and enforced == declared
+    with duckdb.connect(":memory:") as conn:  # the published table's own DDL, empty: a null is refused
+        conn.execute(ddl.replace("marts.dim_region", "dim_region"))
+        with pytest.raises(duckdb.ConstraintException):
+            conn.execute("INSERT INTO dim_region (region_code) VALUES (NULL)")
 
 
 def test_one_name_for_one_thing_across_the_marts_and_views(published_warehouse_file):
