@@ -32,11 +32,13 @@ setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 run: setup
 	$(VENV)/bin/planwatch refresh
 
-# One pytest worker per core (pytest-xdist), each taking whole modules, so that a module's shared build is made once.
-PYTEST_PARALLEL ?= -n auto --dist loadfile
+# One pytest worker per core (pytest-xdist), each taking whole modules, so that a module's shared build is made once;
+# in the order tests/conftest.py gives them (slow modules first), not xdist's default of the most tests first.
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 
+# Everything but the BI tool's module, which has its own environment and command (test-bi; CI runs both).
 test: setup browser
-	$(VENV)/bin/pytest $(PYTEST_PARALLEL)
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL) -m "not bi"
 
 # The unit-level tier (no refresh, no server): under a minute.
 test-fast: setup
@@ -80,7 +82,7 @@ bi: setup bi-setup
 
 # Starts Superset on a free port, asks its API, compares with the same SQL on the warehouse, during a refresh too.
 test-bi: setup bi-setup
-	$(VENV)/bin/pytest tests/test_superset.py
+	$(VENV)/bin/pytest -m bi tests/test_superset.py
 
 dev: setup
 	$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000 -m planwatch.definitions

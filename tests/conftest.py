@@ -204,3 +204,11 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.faults)
         elif module in INTEGRATION_MODULES or name in INTEGRATION_TESTS or BUILT & set(item.fixturenames):
             item.add_marker(pytest.mark.integration)
+    # The slow modules first (faults, then integration), the quick ones last to fill in: pytest-xdist hands whole
+    # modules to the workers in this order (--dist loadfile --no-loadscope-reorder), so the last module a worker
+    # takes is a short one and the two finish together. A stable sort: a module's tests stay together, in order.
+    rank = {}
+    for item in items:
+        tier = 0 if item.get_closest_marker("faults") else 1 if item.get_closest_marker("integration") else 2
+        rank[item.module.__name__] = min(rank.get(item.module.__name__, 2), tier)
+    items.sort(key=lambda item: rank[item.module.__name__])

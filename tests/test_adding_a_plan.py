@@ -34,9 +34,9 @@ def _published_rows(warehouse: Path, table: str, document_id: str) -> set[tuple]
         return set(conn.execute(f"SELECT * FROM marts.{table} {where}", [document_id]).fetchall())
 
 
-def test_extract_promote_refresh(workspace, capsys):
+def test_extract_promote_refresh(refreshed_workspace, capsys):
+    workspace = refreshed_workspace
     warehouse = workspace / "warehouse" / "planwatch.duckdb"
-    refresh()
     draft_root = workspace / "raw" / "extracted"
 
     assert main(["extract", str(DOCUMENT), "--out", str(draft_root), "--region", "温州市"]) == 0

@@ -57,7 +57,9 @@ def _assert_sound(published: Path, expected: dict[str, str]) -> None:
 
 @pytest.fixture(scope="module")
 def refreshed(tmp_path_factory):
-    """A workspace refreshed twice on the same inputs; the checksums of both published versions."""
+    """A workspace refreshed twice on the same inputs; the checksums of both published versions, and how long the
+    second refresh took (warm, as every later one here is: the first also pays dbt's full parse of a new working
+    file), the span the kills below are spread over."""
     root = tmp_path_factory.mktemp("faults")
     shutil.copytree(FIXTURE_RAW, root / "raw")
     published = root / "warehouse" / "planwatch.duckdb"
@@ -68,7 +70,7 @@ def refreshed(tmp_path_factory):
         seconds.append(time.monotonic() - started)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         sums.append(table_checksums(published))
-    return root, published, sums, max(seconds)
+    return root, published, sums, seconds[-1]
 
 
 def test_two_refreshes_on_the_same_inputs_publish_identical_content(refreshed):

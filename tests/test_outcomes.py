@@ -86,10 +86,10 @@ def test_outcomes_exit_codes_and_status(workspace, capsys):
     assert "removal guard" in (workspace / "warehouse" / "alerts.log").read_text(encoding="utf-8")
 
 
-def test_a_check_with_nothing_in_scope_says_so(workspace):
+def test_a_check_with_nothing_in_scope_says_so(refreshed_workspace):
     from conftest import refresh
 
-    refresh()
+    workspace = refreshed_workspace
     (workspace / "raw" / "actuals" / "bulletin.csv").write_text(BAD.replace("待公布", "95.0"), encoding="utf-8")
     result = refresh()
     checks = {c.check_name: c for c in result.get_asset_check_evaluations()}

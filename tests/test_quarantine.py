@@ -47,9 +47,9 @@ def _bad_files(raw):
     (plan / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
 
 
-def test_bad_files_are_refused_and_set_aside_while_everything_published_stays(workspace):
+def test_bad_files_are_refused_and_set_aside_while_everything_published_stays(refreshed_workspace):
+    workspace = refreshed_workspace
     raw = workspace / "raw"
-    refresh()
     before = _content()
     actuals_before = _query("SELECT count(*) FROM marts.fct_actual")
 

@@ -1,6 +1,7 @@
 """A real BI tool on the published warehouse: Apache Superset (bi/superset, its own environment), started here on
 127.0.0.1, provisioned as code (bi/superset/serve.py), asked through its REST API. `make test-bi` builds that
-environment and runs this module; without it (a plain `make test`) the module is skipped with that reason."""
+environment and runs this module (marked `bi`); `make test` leaves it to that command (`-m "not bi"`), and a plain
+`pytest` without the environment skips it with that reason."""
 
 import importlib.util
 import shutil
@@ -18,10 +19,13 @@ _spec = importlib.util.spec_from_file_location("superset_serve", SERVE)
 serve = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(serve)
 
-pytestmark = pytest.mark.skipif(
-    not serve.SUPERSET.exists(),
-    reason=f"Superset's environment is not built ({serve.SUPERSET}): make test-bi builds it",
-)
+pytestmark = [
+    pytest.mark.bi,
+    pytest.mark.skipif(
+        not serve.SUPERSET.exists(),
+        reason=f"Superset's environment is not built ({serve.SUPERSET}): make test-bi builds it",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
