@@ -60,3 +60,25 @@ def test_one_new_actuals_file_is_processed_alone_and_gives_what_a_full_build_giv
     monkeypatch.setenv("PLANWATCH_WAREHOUSE", str(other / "warehouse" / "planwatch.duckdb"))
     refresh()
     assert _content(other / "warehouse" / "planwatch.duckdb") == incremental
+
+
+def test_unchanged_files_are_known_by_their_signature_and_not_hashed_again(refreshed_workspace, monkeypatch):
+    """The copy's files have new inodes: its first refresh reads and hashes them all, finds the same bytes and
+    records their new signatures. From then on the fingerprint (the sensor's, a refresh's first look) hashes only
+    what changed, and the plan documents, whose manifests are read on every run."""
+    from planwatch import fingerprint
+
+    refresh()
+    hashed = []
+    real = fingerprint.content_hash
+    monkeypatch.setattr(fingerprint, "content_hash", lambda path: hashed.append(path.parent.name) or real(path))
+    before, files = fingerprint.raw_fingerprint()
+    assert hashed and set(hashed) <= {p.name for p in (refreshed_workspace / "raw" / "plans").iterdir()}
+    assert "actuals/reference_2015_2024.csv" in files
+
+    hashed.clear()
+    bulletin = refreshed_workspace / "raw" / "actuals" / "bulletin_330300_2025.csv"
+    bulletin.write_text(BULLETIN, encoding="utf-8")
+    after, files_after = fingerprint.raw_fingerprint()
+    assert "actuals" in hashed and after != before
+    assert {k: v for k, v in files_after.items() if k != "actuals/bulletin_330300_2025.csv"} == files

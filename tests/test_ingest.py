@@ -63,6 +63,53 @@ def test_reloading_unchanged_files_changes_nothing(conn, workspace):
     assert conn.execute("SELECT * FROM raw.plan_cells ORDER BY ALL").fetchall() == before  # _loaded_at included
 
 
+def _reads(monkeypatch) -> list[str]:
+    """The actuals files the ingest reads from now on (planwatch.readonce.read_once, as ingest/files.py calls it)."""
+    from planwatch.ingest import files
+
+    reads = []
+    real = files.read_once
+    monkeypatch.setattr(files, "read_once", lambda path, *a, **k: reads.append(path.name) or real(path, *a, **k))
+    return reads
+
+
+def test_a_file_with_its_recorded_signature_is_not_read_again(conn, workspace, monkeypatch):
+    _load(conn, workspace)
+    reads = _reads(monkeypatch)
+    _, actuals = _load(conn, workspace)
+    assert reads == [] and actuals.unchanged == ["actuals/reference_2015_2024.csv"]
+
+
+def test_a_touched_file_is_read_once_more_and_then_known_by_its_new_signature(conn, workspace, monkeypatch):
+    _load(conn, workspace)
+    path = workspace / "raw" / "actuals" / "reference_2015_2024.csv"
+    before = _snapshot(conn, "actuals")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    reads = _reads(monkeypatch)
+    _, actuals = _load(conn, workspace)
+    assert reads == [path.name] and actuals.unchanged == ["actuals/reference_2015_2024.csv"] and not actuals.loaded
+    assert _snapshot(conn, "actuals") == before
+    _load(conn, workspace)
+    assert reads == [path.name]  # the same bytes under the new signature: not read a third time
+
+
+def test_a_file_rewritten_with_its_old_size_and_mtime_is_read_and_loaded(conn, workspace):
+    """The one change a signature might miss, a same-size rewrite with the modification time set back, changes the
+    ctime, which no program can set back: the file is read, and its new bytes loaded."""
+    _load(conn, workspace)
+    path = workspace / "raw" / "actuals" / "reference_2015_2024.csv"
+    old = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace(",28,", ",29,", 1)
+    assert changed != text and len(changed.encode()) == old.st_size
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (old.st_size, old.st_mtime_ns)
+    _, actuals = _load(conn, workspace)
+    assert actuals.loaded == ["actuals/reference_2015_2024.csv"]
+    assert conn.execute("SELECT count(*) FROM raw.actuals WHERE raw_value = '29'").fetchone()[0] >= 1
+
+
 def test_a_changed_file_replaces_its_rows_and_a_removed_file_loses_them(conn, workspace):
     _load(conn, workspace)
     actuals_file = workspace / "raw" / "actuals" / "reference_2015_2024.csv"

@@ -8,27 +8,56 @@ the sensor starts from what the published build loaded rather than firing at onc
 
 import hashlib
 import json
+from pathlib import Path
+
+import duckdb
 
 from planwatch import settings
 from planwatch.changes import code_version
 from planwatch.contract import content_hash, is_side_file, resolves_inside
+from planwatch.readonce import signature
 
 # What a refresh reads; raw/inbox and raw/extracted are the extractor's and change nothing in the warehouse.
 WATCHED = ("plans", "actuals", "mappings")
 
 
 def raw_fingerprint() -> tuple[str, dict[str, str]]:
-    """A digest of every input file under raw/plans, raw/actuals and raw/mappings (path + content hash)."""
+    """A digest of every input file under raw/plans, raw/actuals and raw/mappings (path + content hash). A file that
+    still has the signature (planwatch.readonce.signature) the published build recorded when it read it has that
+    build's hash, unread; any other is hashed."""
     root = settings.raw_dir()
+    recorded = _recorded_files()
     # A link out of raw/ is never read (the ingest refuses it): its target's path stands in for its content.
     files = {
-        p.relative_to(root).as_posix(): content_hash(p) if resolves_inside(p, root) else f"outside:{p.resolve()}"
+        p.relative_to(root).as_posix(): _hash(p, recorded.get(p.relative_to(root).as_posix()))
+        if resolves_inside(p, root)
+        else f"outside:{p.resolve()}"
         for folder in WATCHED
         for p in sorted((root / folder).rglob("*"))
         if p.is_file() and not is_side_file(p)
     }
     digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
     return digest, files
+
+
+def _hash(path: Path, recorded: tuple[str, str | None] | None) -> str:
+    if recorded is not None and recorded[1] is not None and recorded[1] == signature(path.stat()):
+        return recorded[0]
+    return content_hash(path)
+
+
+def _recorded_files() -> dict[str, tuple[str, str | None]]:
+    """source_file → (content_hash, stat_signature) as the published warehouse recorded them; {} without one (or
+    with one too old to record signatures)."""
+    published = settings.warehouse_path()
+    if not published.is_file():
+        return {}
+    try:
+        with duckdb.connect(str(published), read_only=True) as conn:
+            rows = conn.execute("SELECT source_file, content_hash, stat_signature FROM raw._files").fetchall()
+    except duckdb.Error:
+        return {}
+    return {name: (digest, stat) for name, digest, stat in rows}
 
 
 def input_fingerprint(raw_digest: str | None = None) -> str:

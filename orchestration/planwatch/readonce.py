@@ -26,6 +26,8 @@ from typing import IO
 IN_MEMORY_BYTES = 64 << 20
 _CHUNK = 1 << 20
 SETTLE_ENV = "PLANWATCH_SETTLE_SECONDS"
+# How long before a read a file must have last changed for its signature to be trusted (see read_once's end).
+SIGNATURE_MIN_AGE = 0.1
 DEFAULT_SETTLE_SECONDS = 1.0
 
 
@@ -52,6 +54,7 @@ class ReadFile:
     digest: str
     size: int
     _copy: IO[bytes]
+    signature: str | None = None  # the file's `signature` while it was read (None when it was too young to trust)
 
     def open(self) -> IO[bytes]:
         """The copy, rewound: read it as often as needed, it never changes."""
@@ -79,8 +82,11 @@ class ReadFile:
         self.close()
 
 
-def _signature(stat: os.stat_result) -> tuple:
-    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+def signature(stat: os.stat_result) -> str:
+    """Device, inode, size, mtime and ctime (ns): any write to a file, any replacement, changes one of them (ctime
+    cannot be set back by a program), so a file whose signature is the one recorded when it was read holds the
+    bytes that were read then."""
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
 
 
 def read_once(path: Path, spool_dir: Path | None = None) -> ReadFile:
@@ -98,10 +104,10 @@ def read_once(path: Path, spool_dir: Path | None = None) -> ReadFile:
                 size += len(chunk)
             after_read = os.fstat(f.fileno())
         after = os.stat(path)
-        if _signature(opened) != _signature(before) or _signature(after) != _signature(before):
+        if signature(opened) != signature(before) or signature(after) != signature(before):
             what = "replaced" if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino) else "rewritten"
             raise FileChanging(path, what)
-        if _signature(after_read) != _signature(opened) or size != opened.st_size:
+        if signature(after_read) != signature(opened) or size != opened.st_size:
             raise FileChanging(path, f"{opened.st_size} bytes when opened, {size} read")
         age = time.time() - max(after.st_mtime, after.st_ctime)
         if age < settle_seconds():
@@ -113,7 +119,12 @@ def read_once(path: Path, spool_dir: Path | None = None) -> ReadFile:
     except BaseException:
         copy.close()
         raise
-    return ReadFile(path, digest.hexdigest(), size, copy)
+    # A file's times tick in steps of a few milliseconds: a write in the same step as the one before it, with the
+    # same size, would leave the signature as it was. So a signature is kept (and the next read skipped on it) only
+    # for a file last changed well before this read; one changed just before is read and hashed again next time.
+    # (With the default settling time a file that young is refused anyway; the tests run with none.)
+    kept = signature(after) if age >= SIGNATURE_MIN_AGE else None
+    return ReadFile(path, digest.hexdigest(), size, copy, kept)
 
 
 def content_hash(path: Path) -> str:

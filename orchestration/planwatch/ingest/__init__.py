@@ -2,7 +2,9 @@
 
 Each stored row carries `_source_file` (relative to raw/), `_source_row` (its row in that file), `_content_hash`
 (sha256 of the file) and `_loaded_at`. `raw._files` remembers what was loaded from each file, so:
-- a file whose hash is unchanged is skipped (its rows stay as they are, `_loaded_at` included);
+- an actuals or mappings file whose signature (device, inode, size, mtime and ctime in ns: planwatch.readonce) is
+  the one recorded when its bytes were read is not read at all; any other file is read, and if its hash is
+  unchanged it is skipped (its rows stay as they are, `_loaded_at` included) and its new signature recorded;
 - a changed file replaces its rows, in one transaction;
 - a file that is gone has its rows removed;
 - a file that breaks its contract is rejected: its error goes to `raw._rejections`, a copy of it to the

@@ -23,13 +23,14 @@ from planwatch.ingest.quarantine import refuse_file, resolve_rejections
 from planwatch.ingest.report import IngestReport
 from planwatch.ingest.schema import ensure_raw_schema, insert_rows, lineage_columns
 from planwatch.ingest.store import (
-    all_unchanged,
     delete_file_rows,
-    known_hashes,
+    known_files,
     record_file,
     relative_path,
+    remember_signature,
     remove_missing,
     transaction,
+    unchanged_on_disk,
     utc_now,
 )
 from planwatch.readonce import FileChanging, ReadFile, read_once
@@ -62,15 +63,20 @@ def _ingest_long_files(conn, raw_root: Path, quarantine: Path, dataset: str, rep
         else:
             report.ignored.append(relative_path(path, raw_root))
     present = {relative_path(p, raw_root) for p in paths}
-    known = known_hashes(conn, dataset)
+    known = known_files(conn, dataset)
     for path in paths:
         name = relative_path(path, raw_root)
         read = None
         try:
             check_inside(path, raw_root)
-            read = read_once(path)
-            if all_unchanged(known, {name: read.digest}):
+            if unchanged_on_disk(known.get(name), path):
                 report.unchanged.append(name)
+                continue
+            read = read_once(path)
+            if name in known and known[name].content_hash == read.digest:
+                report.unchanged.append(name)
+                if read.signature is not None:
+                    remember_signature(conn, name, read.signature)
                 continue
             with transaction(conn):
                 # called at once, inside this iteration
@@ -140,7 +146,7 @@ def _replace_mappings(conn, read: ReadFile, name: str, replaces: bool) -> int:
             row=row,
             column="indicator_id",
         )
-    record_file(conn, name, "mappings", read.digest, len(rows), now)
+    record_file(conn, name, "mappings", read, len(rows), now)
     return 0
 
 
@@ -163,7 +169,7 @@ def _replace_actuals(conn, read: ReadFile, name: str, replaces: bool) -> int:
         staged += len(batch)
     check_conflicts(conn, read.path, name)
     dropped = drop_repeats(conn, name)
-    record_file(conn, name, "actuals", read.digest, staged - dropped, now)
+    record_file(conn, name, "actuals", read, staged - dropped, now)
     return dropped
 
 

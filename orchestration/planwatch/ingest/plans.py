@@ -238,6 +238,7 @@ def _store_documents(conn: duckdb.DuckDBPyConnection, batch: list[tuple[PlanDocu
                 f.content_hash,
                 1 if f is document.manifest else len(f.rows),
                 now,
+                None,  # a document's manifest is read on every run (the one-folder-per-document pass needs it)
             )
             for f in document.files
         )

@@ -68,6 +68,8 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE IF NOT EXISTS raw._files (source_file VARCHAR PRIMARY KEY, dataset VARCHAR, "
         "content_hash VARCHAR, row_count INTEGER, loaded_at TIMESTAMPTZ)"
     )
+    # Added since: a working file of an earlier release has none (its files are read once more, then recorded).
+    conn.execute("ALTER TABLE raw._files ADD COLUMN IF NOT EXISTS stat_signature VARCHAR")
     conn.execute(
         "CREATE TABLE IF NOT EXISTS raw._rejections (source_file VARCHAR, dataset VARCHAR, "
         "content_hash VARCHAR, row_no INTEGER, column_name VARCHAR, message VARCHAR, "
