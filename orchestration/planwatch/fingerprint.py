@@ -15,7 +15,7 @@ import duckdb
 from planwatch import settings
 from planwatch.changes import code_version
 from planwatch.contract import content_hash, is_side_file, resolves_inside
-from planwatch.readonce import signature
+from planwatch.ingest.store import KnownFile, known_files, unchanged_on_disk
 
 # What a refresh reads; raw/inbox and raw/extracted are the extractor's and change nothing in the warehouse.
 WATCHED = ("plans", "actuals", "mappings")
@@ -40,24 +40,21 @@ def raw_fingerprint() -> tuple[str, dict[str, str]]:
     return digest, files
 
 
-def _hash(path: Path, recorded: tuple[str, str | None] | None) -> str:
-    if recorded is not None and recorded[1] is not None and recorded[1] == signature(path.stat()):
-        return recorded[0]
-    return content_hash(path)
+def _hash(path: Path, recorded: KnownFile | None) -> str:
+    return recorded.content_hash if unchanged_on_disk(recorded, path) else content_hash(path)
 
 
-def _recorded_files() -> dict[str, tuple[str, str | None]]:
-    """source_file → (content_hash, stat_signature) as the published warehouse recorded them; {} without one (or
-    with one too old to record signatures)."""
+def _recorded_files() -> dict[str, KnownFile]:
+    """What the published warehouse recorded of each file it loaded; {} without one (or with one too old to record
+    signatures)."""
     published = settings.warehouse_path()
     if not published.is_file():
         return {}
     try:
         with duckdb.connect(str(published), read_only=True) as conn:
-            rows = conn.execute("SELECT source_file, content_hash, stat_signature FROM raw._files").fetchall()
+            return known_files(conn)
     except duckdb.Error:
         return {}
-    return {name: (digest, stat) for name, digest, stat in rows}
 
 
 def input_fingerprint(raw_digest: str | None = None) -> str:

@@ -15,7 +15,7 @@ A person accepts one (`planwatch map`), or defines a new catalog entry. Nothing 
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy
 from rapidfuzz import fuzz, process
@@ -96,7 +96,7 @@ def _similarities(key: str, known: "Known") -> list[float]:
     """The similarity of `key` to every known key, 0..1 (0 where either is empty). A name inside a longer one
     (制造业产品质量合格率 in 规模以上制造业产品质量合格率) counts a little less than an equal one, so that of two
     candidates the one that says the same is first. rapidfuzz's cdist scores all the keys in one call."""
-    keys = [entry[2] for entry in known.entries]
+    keys = known.keys
     if not key or not keys:
         return [0.0] * len(keys)
     whole = process.cdist([key], keys, scorer=fuzz.ratio, dtype=numpy.float64)[0]
@@ -111,6 +111,10 @@ class Known:
     once per proposal (a thousand new names against seven hundred known ones is 700,000 keys otherwise)."""
 
     entries: tuple[tuple[str, str, str], ...]
+
+    @cached_property
+    def keys(self) -> list[str]:
+        return [entry[2] for entry in self.entries]
 
     def without(self, index: int) -> "Known":
         return Known(self.entries[:index] + self.entries[index + 1 :])

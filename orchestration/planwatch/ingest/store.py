@@ -30,9 +30,11 @@ class KnownFile(NamedTuple):
     stat_signature: str | None  # planwatch.readonce.signature when the bytes were read; None for a plan document's
 
 
-def known_files(conn, dataset: str) -> dict[str, KnownFile]:
+def known_files(conn, dataset: str | None = None) -> dict[str, KnownFile]:
+    """What raw._files records of each file of `dataset` (of every dataset when None)."""
     rows = conn.execute(
-        "SELECT source_file, content_hash, stat_signature FROM raw._files WHERE dataset = ?", [dataset]
+        "SELECT source_file, content_hash, stat_signature FROM raw._files WHERE $dataset IS NULL OR dataset = $dataset",
+        {"dataset": dataset},
     ).fetchall()
     return {name: KnownFile(digest, stat) for name, digest, stat in rows}
 
@@ -64,7 +66,7 @@ def record_file(conn, name: str, dataset: str, read: ReadFile, row_count: int, n
 def record_files(conn, files: list[tuple]) -> None:
     """(source_file, dataset, content_hash, row_count, loaded_at, stat_signature or None) for each file."""
     conn.execute("DELETE FROM raw._files WHERE source_file IN (SELECT unnest(?))", [[f[0] for f in files]])
-    frame = pd.DataFrame(files, columns=FILES_COLUMNS, dtype=object)
+    frame = pd.DataFrame(files, columns=FILES_COLUMNS)
     conn.from_df(frame).insert_into("raw._files")
 
 
